@@ -1,0 +1,183 @@
+"""Streaming readers (抽取读取器): run one partition's SELECT on a source and yield Arrow batches.
+
+Two paths, same output (every column as text, named in lower case, so the landing layer is the
+same whatever the driver):
+
+* ``SqlAlchemyReader``: any SQLAlchemy URL (SQLite demo files, PostgreSQL, MariaDB …) with a
+  server-side cursor (``stream_results``) and ``fetchmany``: memory is bounded by the chunk size.
+* ``OdbcReader``: pyodbc through unixODBC (psqlODBC, MariaDB Connector/ODBC, SQL Server …),
+  also with ``fetchmany``.
+
+Values become text in Arrow (C++), not in Python: timestamps as ``YYYY-MM-DD HH:MM:SS``,
+decimals keep their scale. Staging casts them to warehouse types.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from connectors.source_config import FULL_REFRESH_PARTITION, Period, TableSpec
+
+DEFAULT_CHUNK_ROWS = 50_000
+
+
+@dataclass(frozen=True)
+class PartitionQuery:
+    """A SELECT for one partition, with ``?``-style placeholders and their values."""
+
+    sql: str
+    params: tuple
+    partition: str
+
+
+def build_query(table: TableSpec, period: Period | None, quote: str = '"') -> PartitionQuery:
+    """SELECT the contract columns of one partition (or the whole table for dictionaries)."""
+
+    def q(ident: str) -> str:
+        return f"{quote}{ident}{quote}"
+
+    cols = ", ".join(q(c) for c in table.columns)
+    sql = f"SELECT {cols} FROM {q(table.name)}"
+    if not table.is_partitioned or period is None:
+        return PartitionQuery(sql, (), FULL_REFRESH_PARTITION)
+    if table.partition_column:
+        # Date objects as bounds work for DATE, DATETIME and ISO text columns alike:
+        # '2025-10-01 08:00:00' >= '2025-10-01' and '2025-10-31 23:59:59' < '2025-11-01'.
+        c = q(table.partition_column)
+        return PartitionQuery(f"{sql} WHERE {c} >= ? AND {c} < ?", (period.start, period.end), period.key)
+    if table.period_year_column:
+        y, m = q(table.period_year_column), q(table.period_month_column)
+        return PartitionQuery(f"{sql} WHERE {y} = ? AND {m} = ?", (period.year, period.month), period.key)
+    c = q(table.period_text_column)
+    return PartitionQuery(f"{sql} WHERE {c} = ?", (period.strftime(table.period_text_format),), period.key)
+
+
+def rows_to_arrow(rows: list, names: list[str]) -> pa.Table:
+    """Column-wise conversion of fetched rows to an all-text Arrow table."""
+    if not rows:
+        return pa.table({n: pa.array([], pa.string()) for n in names})
+    columns = list(zip(*rows, strict=True))
+    arrays = []
+    for values in columns:
+        try:
+            arr = pa.array(values, from_pandas=False)
+        except (pa.ArrowInvalid, pa.ArrowTypeError):  # mixed types (SQLite is dynamically typed)
+            arr = pa.array([None if v is None else str(v) for v in values], pa.string())
+        arrays.append(_as_text(arr))
+    return pa.table(arrays, names=names)
+
+
+def _as_text(arr: pa.Array) -> pa.Array:
+    t = arr.type
+    if pa.types.is_string(t):
+        return arr
+    if pa.types.is_null(t):
+        return arr.cast(pa.string())
+    if pa.types.is_timestamp(t):
+        return pc.strftime(arr, format="%Y-%m-%d %H:%M:%S")
+    if pa.types.is_binary(t) or pa.types.is_large_binary(t):
+        return pa.array([None if v is None else v.decode("utf-8", "replace") for v in arr.to_pylist()], pa.string())
+    if pa.types.is_boolean(t):
+        return pc.if_else(arr, "1", "0")
+    return pc.cast(arr, pa.string())
+
+
+class SqlAlchemyReader:
+    kind = "sqlalchemy"
+
+    def __init__(self, url: str, chunk_rows: int = DEFAULT_CHUNK_ROWS):
+        import sqlalchemy as sa
+
+        self.url = url
+        self.chunk_rows = chunk_rows
+        self.engine = sa.create_engine(url)
+        self.quote = self.engine.dialect.identifier_preparer.initial_quote
+
+    def read(self, query: PartitionQuery, names: list[str]) -> Iterator[pa.Table]:
+        # Positional '?' → DB-API paramstyle of the driver.
+        sql, params = _to_paramstyle(query.sql, query.params, self.engine.dialect.paramstyle)
+        with self.engine.connect() as conn:
+            dbapi_conn = conn.connection.dbapi_connection
+            cur = _server_side_cursor(dbapi_conn, self.engine.dialect.name)
+            try:
+                cur.execute(sql, params)
+                while True:
+                    rows = cur.fetchmany(self.chunk_rows)
+                    if not rows:
+                        break
+                    yield rows_to_arrow(rows, names)
+            finally:
+                with contextlib.suppress(Exception):
+                    cur.close()
+                conn.rollback()
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def _server_side_cursor(dbapi_conn, dialect: str):
+    if dialect == "postgresql":
+        return dbapi_conn.cursor(name="jixiao_extract")  # psycopg named cursor streams from the server
+    if dialect in ("mysql", "mariadb"):
+        import pymysql.cursors
+
+        return dbapi_conn.cursor(pymysql.cursors.SSCursor)
+    return dbapi_conn.cursor()
+
+
+def _to_paramstyle(sql: str, params: tuple, style: str) -> tuple[str, tuple | dict]:
+    if style == "qmark":
+        return sql, tuple(_plain(p) for p in params)
+    if style in ("format", "pyformat"):
+        return sql.replace("%", "%%").replace("?", "%s"), tuple(_plain(p) for p in params)
+    if style == "numeric":
+        parts = sql.split("?")
+        return "".join(p + (f":{i + 1}" if i < len(parts) - 1 else "") for i, p in enumerate(parts)), params
+    if style == "named":
+        parts = sql.split("?")
+        named = "".join(p + (f":p{i}" if i < len(parts) - 1 else "") for i, p in enumerate(parts))
+        return named, {f"p{i}": v for i, v in enumerate(params)}
+    raise ValueError(f"不支持的参数风格：{style}")
+
+
+def _plain(v):
+    return v.isoformat() if isinstance(v, date) else v
+
+
+class OdbcReader:
+    kind = "odbc"
+
+    def __init__(self, connection_string: str, chunk_rows: int = DEFAULT_CHUNK_ROWS):
+        import pyodbc
+
+        self.chunk_rows = chunk_rows
+        self.conn = pyodbc.connect(connection_string, autocommit=False)
+        self.quote = (self.conn.getinfo(pyodbc.SQL_IDENTIFIER_QUOTE_CHAR) or '"').strip() or '"'
+
+    def read(self, query: PartitionQuery, names: list[str]) -> Iterator[pa.Table]:
+        cur = self.conn.cursor()
+        try:
+            cur.execute(query.sql, *query.params)
+            while True:
+                rows = cur.fetchmany(self.chunk_rows)
+                if not rows:
+                    break
+                yield rows_to_arrow([tuple(r) for r in rows], names)
+        finally:
+            cur.close()
+            self.conn.rollback()
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def open_reader(kind: str, target: str, chunk_rows: int = DEFAULT_CHUNK_ROWS):
+    if kind == "odbc":
+        return OdbcReader(target, chunk_rows)
+    return SqlAlchemyReader(target, chunk_rows)

@@ -1,0 +1,9 @@
+{#- Layer schemas are used as named (staging, intermediate, marts, seeds), not prefixed with the
+    target schema, so every engine shows the same layout. -#}
+{% macro generate_schema_name(custom_schema_name, node) -%}
+    {%- if custom_schema_name is none -%}
+        {{ target.schema }}
+    {%- else -%}
+        {{ custom_schema_name | trim }}
+    {%- endif -%}
+{%- endmacro %}

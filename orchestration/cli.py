@@ -1,0 +1,311 @@
+"""``jixiao``: the operator's command (运维命令).
+
+Run ``jixiao --help``. Messages for operators are Chinese; option names are English.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from orchestration import settings
+
+app = typer.Typer(help="绩效（Jixiao）医院绩效数据平台命令行", no_args_is_help=True, add_completion=False)
+intake_app = typer.Typer(help="手工填报（Excel/CSV）模板与入库", no_args_is_help=True)
+app.add_typer(intake_app, name="intake")
+console = Console()
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+    )
+
+
+def _last_full_month() -> str:
+    from connectors.source_config import Period
+
+    return Period.parse(date.today().strftime("%Y-%m")).previous().key
+
+
+def _months_back(last: str, months: int) -> str:
+    from connectors.source_config import Period
+
+    p = Period.parse(last)
+    for _ in range(months - 1):
+        p = p.previous()
+    return p.key
+
+
+# --------------------------------------------------------------------------------------------
+@app.command("demo-sources")
+def demo_sources(
+    beds: Annotated[int, typer.Option(help="开放床位数（决定住院量与人员规模）")] = 200,
+    months: Annotated[int, typer.Option(help="生成月数（≥24 才能算同比）")] = 24,
+    seed: Annotated[int, typer.Option(help="随机种子：相同参数生成相同数据")] = 20240101,
+    scale: Annotated[float, typer.Option(help="门诊/住院量倍数")] = 1.0,
+    end_month: Annotated[str | None, typer.Option(help="最后一个月 YYYY-MM，默认上个月")] = None,
+    faults: Annotated[str, typer.Option(help="注入故障，逗号分隔：missing_day,null_dept,…")] = "",
+) -> None:
+    """生成演示医院的源系统（HIS、财务、成本、人事、床位），写入 data/sources/*.sqlite。"""
+    _generate_sources(beds, months, seed, scale, end_month, faults)
+
+
+def _generate_sources(beds, months, seed, scale, end_month, faults):
+    from simulator.generate import generate
+
+    settings.configure_environment()
+    fault_set = frozenset(f.strip() for f in faults.split(",") if f.strip())
+    with _progress() as progress:
+        tasks: dict[str, int] = {}
+
+        def on_progress(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = progress.add_task(f"生成 {stage}", total=total)
+            progress.update(tasks[stage], completed=done, total=total)
+
+        report = generate(
+            settings.data_dir(),
+            beds=beds,
+            months=months,
+            seed=seed,
+            scale=scale,
+            end_month=end_month,
+            faults=fault_set,
+            progress=on_progress,
+        )
+    console.print(str(report))
+    return report
+
+
+# --------------------------------------------------------------------------------------------
+@app.command()
+def extract(
+    system: Annotated[str, typer.Option(help="源系统：his/finance/cost/hr/beds")],
+    period: Annotated[str | None, typer.Option(help="起始期间 YYYY-MM，默认上个月")] = None,
+    to: Annotated[str | None, typer.Option(help="结束期间 YYYY-MM，默认同 --period")] = None,
+    table: Annotated[list[str] | None, typer.Option(help="只抽这些表（可重复）")] = None,
+    chunk_rows: Annotated[int, typer.Option(help="每批读取行数（内存上限由它决定）")] = 50_000,
+    warehouse: Annotated[str | None, typer.Option(help="落地库：DuckDB 文件或 postgresql:// 连接串")] = None,
+    verbose: Annotated[bool, typer.Option(help="每批打印进度")] = False,
+    pause_ms: Annotated[int, typer.Option(help="每批之间暂停毫秒数，减轻生产 HIS 压力（节流）")] = 0,
+) -> None:
+    """不经 Dagster 直接抽取一个源系统（运维、基准测试用）。每个分区删除+插入在一个事务内。"""
+    from connectors.extract import extract_system
+    from connectors.source_config import load_sources, period_range
+    from connectors.warehouse import open_warehouse
+
+    settings.configure_environment()
+    sources = load_sources()
+    if system not in sources:
+        raise typer.BadParameter(f"未知源系统 {system}，可选：{', '.join(sources)}")
+    first = period or _last_full_month()
+    periods = period_range(first, to or first)
+
+    def on_chunk(tbl: str, part: str, n: int, rows: int) -> None:
+        if verbose:
+            print(f"chunk {tbl} {part} {n} {rows}", flush=True)
+
+    t0 = time.perf_counter()
+    with open_warehouse(warehouse or settings.warehouse_path()) as wh:
+        results = extract_system(
+            sources[system], periods, wh, data_dir=settings.data_dir(), tables=table, chunk_rows=chunk_rows,
+            on_chunk=on_chunk, pause_seconds=pause_ms / 1000,
+        )
+    secs = time.perf_counter() - t0
+    rows = sum(r.rows_written for r in results)
+    t = Table("表", "分区", "读取行数", "写入行数", "秒", "读取器")
+    for r in results:
+        t.add_row(r.table, r.partition, f"{r.rows_read:,}", f"{r.rows_written:,}", f"{r.seconds:.2f}", r.reader)
+    console.print(t)
+    console.print(f"合计 {rows:,} 行，{secs:.1f} 秒，{rows / secs if secs else 0:,.0f} 行/秒")
+
+
+# --------------------------------------------------------------------------------------------
+@app.command()
+def run(
+    period: Annotated[str | None, typer.Option(help="起始期间 YYYY-MM，默认上个月")] = None,
+    to: Annotated[str | None, typer.Option(help="结束期间 YYYY-MM，默认同 --period")] = None,
+    select: Annotated[str | None, typer.Option(help="Dagster 资产选择，如 'group:staging' 或 'key:raw_his/*'")] = None,
+    job: Annotated[str, typer.Option(help="作业：nightly_refresh 或 monthly_close")] = "nightly_refresh",
+) -> None:
+    """经 Dagster（进程内）物化：抽取 → dbt build。运行记录保存在 DAGSTER_HOME。"""
+    settings.configure_environment()
+    first = period or _last_full_month()
+    summary = _run(first, to or first, job, select)
+    if not summary.success:
+        raise typer.Exit(1)
+
+
+def _run(first: str, last: str, job: str, select: str | None):
+    from orchestration.pipeline import run_pipeline
+
+    console.print(f"[bold]Dagster 作业 {job}：期间 {first} … {last}[/bold]" + (f"，选择 {select}" if select else ""))
+    summary = run_pipeline(first, last, job_name=job, select=select, raise_on_error=False)
+    _print_steps(summary)
+    return summary
+
+
+def _print_steps(summary) -> None:
+    t = Table("步骤", "状态", "秒")
+    for s in summary.steps:
+        t.add_row(s.step, s.status, f"{s.seconds:.1f}")
+    console.print(t)
+    state = "[green]成功[/green]" if summary.success else "[red]失败[/red]"
+    console.print(f"运行 {summary.run_id[:8]} {state}，用时 {summary.seconds:.1f} 秒")
+
+
+# --------------------------------------------------------------------------------------------
+@app.command()
+def status(as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出")] = False) -> None:
+    """最近的运行、各层行数、各源系统数据新鲜度。"""
+    import dagster as dg
+    import duckdb
+
+    from orchestration.pipeline import recent_runs
+    from orchestration.warehouse_status import freshness, layer_totals, table_counts
+
+    settings.configure_environment()
+    wh = settings.warehouse_path()
+    counts, fresh = [], []
+    if wh.exists():
+        con = duckdb.connect(str(wh), read_only=True)
+        try:
+            counts, fresh = table_counts(con), freshness(con)
+        finally:
+            con.close()
+    runs = recent_runs(dg.DagsterInstance.get(), limit=5)
+    if as_json:
+        out = {
+            "warehouse": str(wh),
+            "layers": {k: {"tables": v[0], "rows": v[1]} for k, v in layer_totals(counts).items()},
+            "freshness": [f.__dict__ for f in fresh],
+            "runs": [
+                {"run_id": r.run_id, "job": r.job, "success": r.success, "seconds": r.seconds,
+                 "started": r.started.isoformat() if r.started else None}
+                for r in runs
+            ],
+        }
+        print(json.dumps(out, ensure_ascii=False, indent=2))
+        return
+    _print_status(wh, counts, fresh, runs)
+
+
+def _print_status(wh: Path, counts, fresh, runs) -> None:
+    from orchestration.warehouse_status import layer_totals
+
+    console.print(f"数仓：{wh}")
+    t = Table("层", "表数", "行数", title="各层行数")
+    for layer, (n, rows) in layer_totals(counts).items():
+        t.add_row(layer, str(n), f"{rows:,}")
+    console.print(t)
+    f = Table("源系统", "表数", "最近抽取时间", "最新数据期间", title="数据新鲜度")
+    for x in fresh:
+        f.add_row(x.system, str(x.tables), x.last_extracted_at or "（未抽取）", x.latest_partition or "-")
+    console.print(f)
+    r = Table("运行", "作业", "结果", "开始", "秒", title="最近运行")
+    for x in runs:
+        r.add_row(x.run_id[:8], x.job, "成功" if x.success else "失败",
+                  x.started.strftime("%Y-%m-%d %H:%M:%S") if x.started else "-", f"{x.seconds:.1f}")
+    console.print(r)
+
+
+# --------------------------------------------------------------------------------------------
+@app.command()
+def demo(
+    beds: Annotated[int, typer.Option(help="开放床位数")] = 200,
+    months: Annotated[int, typer.Option(help="月数")] = 24,
+    scale: Annotated[float, typer.Option(help="业务量倍数")] = 1.0,
+    seed: Annotated[int, typer.Option(help="随机种子")] = 20240101,
+    end_month: Annotated[str | None, typer.Option(help="最后一个月 YYYY-MM，默认上个月")] = None,
+) -> None:
+    """一键演示：生成演示医院 → Dagster 抽取全部月份 → dbt build → 打印摘要。"""
+    import duckdb
+
+    from orchestration.warehouse_status import freshness, table_counts
+
+    settings.configure_environment()
+    last = end_month or _last_full_month()
+    first = _months_back(last, months)
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    _generate_sources(beds, months, seed, scale, last, "")
+    timings["生成源系统"] = time.perf_counter() - t0
+    t1 = time.perf_counter()
+    summary = _run(first, last, "nightly_refresh", None)
+    timings["Dagster 运行（抽取 + dbt build）"] = time.perf_counter() - t1
+    con = duckdb.connect(str(settings.warehouse_path()), read_only=True)
+    try:
+        counts, fresh = table_counts(con), freshness(con)
+    finally:
+        con.close()
+    import dagster as dg
+
+    from orchestration.pipeline import recent_runs
+
+    _print_status(settings.warehouse_path(), counts, fresh, recent_runs(dg.DagsterInstance.get(), limit=1))
+    t = Table("阶段", "秒", title="各阶段用时")
+    for k, v in timings.items():
+        t.add_row(k, f"{v:.1f}")
+    for s in summary.steps:
+        t.add_row(f"  └ {s.step}", f"{s.seconds:.1f}")
+    t.add_row("合计", f"{time.perf_counter() - t0:.1f}")
+    console.print(t)
+    if not summary.success:
+        console.print("[red]演示流水线失败，详见上方日志[/red]")
+        raise typer.Exit(1)
+
+
+# --------------------------------------------------------------------------------------------
+@intake_app.command("template")
+def intake_template(
+    dataset: Annotated[str, typer.Argument(help="数据集，如 dept_satisfaction")],
+    output: Annotated[Path, typer.Argument(help="输出 .xlsx 路径")],
+) -> None:
+    """生成填报模板（含填写说明）。"""
+    from connectors.intake import build_template
+
+    build_template(dataset, output)
+    console.print(f"已生成模板：{output}")
+
+
+@intake_app.command("load")
+def intake_load(files: Annotated[list[Path], typer.Argument(help="要入库的 .xlsx/.csv 文件")]) -> None:
+    """校验并入库；不通过的文件移入隔离区并生成错误报告，数据一行也不入库。"""
+    from connectors.intake import intake_file
+
+    settings.configure_environment()
+    failed = 0
+    for f in files:
+        r = intake_file(f, settings.warehouse_path(), intake_root=settings.intake_root())
+        if r.status == "accepted":
+            console.print(f"[green]已入库[/green] {f.name}：{r.row_count} 行，期间 {', '.join(r.partitions)}")
+        else:
+            failed += 1
+            console.print(f"[red]已隔离[/red] {f.name}：{r.error_count} 个错误，报告 {r.report_path}")
+            for m in r.messages[:20]:
+                console.print(f"  {m}")
+    if failed:
+        raise typer.Exit(1)
+
+
+def main() -> None:  # pragma: no cover
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(app())

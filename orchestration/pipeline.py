@@ -1,0 +1,89 @@
+"""Running the pipeline through Dagster in process, and reading back what happened.
+
+Used by the ``jixiao`` command: ``run_pipeline`` materialises a job for a range of months with
+the instance in ``$DAGSTER_HOME`` (so runs show up in ``dagster dev`` and ``jixiao status``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import dagster as dg
+
+from orchestration.defs.partitions import range_tags
+
+
+@dataclass(frozen=True)
+class StepTiming:
+    step: str
+    seconds: float
+    status: str
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    run_id: str
+    job: str
+    success: bool
+    started: datetime | None
+    seconds: float
+    steps: list[StepTiming]
+
+
+def load_definitions() -> dg.Definitions:
+    """Prepare the dbt manifest if missing, then import the definitions."""
+    from orchestration.defs.dbt.project import prepare_dbt_manifest
+
+    prepare_dbt_manifest()
+    from orchestration.definitions import defs
+
+    return defs
+
+
+def run_pipeline(
+    first: str,
+    last: str,
+    *,
+    job_name: str = "nightly_refresh",
+    select: str | None = None,
+    instance: dg.DagsterInstance | None = None,
+    raise_on_error: bool = True,
+) -> RunSummary:
+    """Materialise ``job_name`` for months ``first``..``last`` in one run."""
+    defs = load_definitions()
+    job = defs.resolve_job_def(job_name)
+    instance = instance or dg.DagsterInstance.get()
+    selection = None
+    if select:
+        graph = defs.resolve_asset_graph()
+        selection = sorted(dg.AssetSelection.from_string(select).resolve(graph))
+        if not selection:
+            raise ValueError(f"--select 没有选中任何资产：{select}")
+    result = job.execute_in_process(
+        instance=instance,
+        tags=range_tags(first, last),
+        asset_selection=selection,
+        raise_on_error=raise_on_error,
+    )
+    return summarise_run(instance, result.run_id)
+
+
+def summarise_run(instance: dg.DagsterInstance, run_id: str) -> RunSummary:
+    run = instance.get_run_by_id(run_id)
+    stats = instance.get_run_stats(run_id)
+    steps = [
+        StepTiming(
+            s.step_key,
+            round((s.end_time or s.start_time or 0) - (s.start_time or 0), 2),
+            s.status.value if s.status else "?",
+        )
+        for s in instance.get_run_step_stats(run_id)
+    ]
+    started = datetime.fromtimestamp(stats.start_time) if stats.start_time else None
+    seconds = round((stats.end_time or 0) - (stats.start_time or 0), 2) if stats.start_time else 0.0
+    return RunSummary(run_id, run.job_name, run.is_success, started, seconds, steps)
+
+
+def recent_runs(instance: dg.DagsterInstance, limit: int = 10) -> list[RunSummary]:
+    return [summarise_run(instance, r.run_id) for r in instance.get_runs(limit=limit)]

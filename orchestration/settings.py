@@ -1,0 +1,77 @@
+"""Runtime settings (运行配置) read from the environment, with demo defaults.
+
+| variable | meaning | default |
+|---|---|---|
+| JIXIAO_DATA_DIR | data folder (sources, intake, dagster home, alerts) | ./data |
+| JIXIAO_WAREHOUSE | DuckDB warehouse file | $JIXIAO_DATA_DIR/warehouse.duckdb |
+| JIXIAO_PSEUDONYM_SALT | salt for patient-id pseudonymisation | random, kept in $JIXIAO_DATA_DIR/.pseudonym_salt |
+| JIXIAO_PARTITION_START | first monthly partition | 2020-01 |
+| DAGSTER_HOME | Dagster instance (run history) | $JIXIAO_DATA_DIR/dagster_home |
+| JIXIAO_SRC_<SYSTEM>_URL / _ODBC | source connections (see connectors/sources/*.yml) | demo SQLite files |
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
+_SALT_RE = re.compile(r"^[A-Za-z0-9_\-]{16,128}$")
+
+
+def data_dir() -> Path:
+    return Path(os.environ.get("JIXIAO_DATA_DIR", REPO_ROOT / "data")).resolve()
+
+
+def warehouse_path() -> Path:
+    return Path(os.environ.get("JIXIAO_WAREHOUSE", data_dir() / "warehouse.duckdb")).resolve()
+
+
+def intake_root() -> Path:
+    return data_dir() / "intake"
+
+
+def alerts_dir() -> Path:
+    return data_dir() / "alerts"
+
+
+def partition_start() -> str:
+    return os.environ.get("JIXIAO_PARTITION_START", "2020-01")
+
+
+def ensure_pseudonym_salt() -> str:
+    """Return the pseudonymisation salt, creating a random one for this installation if unset.
+
+    The salt is never printed. It must be 16–128 characters of [A-Za-z0-9_-] because dbt
+    inlines it in SQL.
+    """
+    salt = os.environ.get("JIXIAO_PSEUDONYM_SALT")
+    if not salt:
+        f = data_dir() / ".pseudonym_salt"
+        if f.exists():
+            salt = f.read_text(encoding="utf-8").strip()
+        else:
+            f.parent.mkdir(parents=True, exist_ok=True)
+            salt = secrets.token_hex(24)
+            f.write_text(salt, encoding="utf-8")
+            f.chmod(0o600)
+    if not _SALT_RE.match(salt):
+        raise ValueError("JIXIAO_PSEUDONYM_SALT 必须是 16–128 位字母、数字、下划线或连字符")
+    os.environ["JIXIAO_PSEUDONYM_SALT"] = salt
+    return salt
+
+
+def configure_environment() -> None:
+    """Export the settings dbt and Dagster read from the environment (idempotent)."""
+    d = data_dir()
+    d.mkdir(parents=True, exist_ok=True)
+    os.environ.setdefault("JIXIAO_DATA_DIR", str(d))
+    os.environ.setdefault("JIXIAO_WAREHOUSE", str(warehouse_path()))
+    os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+    os.environ.setdefault("DBT_PROFILES_DIR", str(DBT_PROJECT_DIR))
+    home = Path(os.environ.setdefault("DAGSTER_HOME", str(d / "dagster_home")))
+    home.mkdir(parents=True, exist_ok=True)
+    ensure_pseudonym_salt()

@@ -1,0 +1,53 @@
+"""Shared fixtures: a small deterministic demo hospital, generated once per test session."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SMALL_DEMO = {"beds": 60, "months": 3, "scale": 0.05, "seed": 7, "end_month": "2025-12"}
+SMALL_PERIODS = ("2025-10", "2025-12")
+
+# A fixed, test-only salt: dbt refuses to pseudonymise without one.
+os.environ.setdefault("JIXIAO_PSEUDONYM_SALT", "pytest-only-salt-0123456789")
+os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+
+
+@pytest.fixture(scope="session")
+def small_demo_dir(tmp_path_factory) -> Path:
+    """Data dir with the small demo hospital's source SQLite files (read-only for tests)."""
+    from simulator.generate import generate
+
+    d = tmp_path_factory.mktemp("demo")
+    generate(d, **SMALL_DEMO)
+    return d
+
+
+def source_count(data_dir: Path, system: str, sql: str) -> int:
+    con = sqlite3.connect(data_dir / "sources" / f"{system}.sqlite")
+    try:
+        return con.execute(sql).fetchone()[0]
+    finally:
+        con.close()
+
+
+def pg_admin_exec(sql: str) -> None:
+    import psycopg
+
+    with psycopg.connect("host=127.0.0.1 port=5432 user=postgres dbname=test", autocommit=True) as con:
+        con.execute(sql)
+
+
+def mariadb_admin_exec(sql: str) -> None:
+    import pymysql
+
+    con = pymysql.connect(host="127.0.0.1", port=3306, user="root", password="", autocommit=True)
+    try:
+        with con.cursor() as cur:
+            cur.execute(sql)
+    finally:
+        con.close()

@@ -1,0 +1,55 @@
+"""PostgreSQL as the second warehouse: land the small demo there and `dbt build --target postgres`."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import psycopg
+import pytest
+from conftest import REPO, SMALL_PERIODS, pg_admin_exec
+
+from connectors.extract import extract_system
+from connectors.source_config import load_sources, period_range
+from connectors.warehouse import PostgresWarehouse
+
+DB = "jixiao_wh_test"
+
+
+@pytest.mark.postgres
+def test_dbt_build_on_postgres(small_demo_dir: Path, tmp_path: Path):
+    pg_admin_exec(f"DROP DATABASE IF EXISTS {DB} WITH (FORCE)")
+    pg_admin_exec(f"CREATE DATABASE {DB}")
+    try:
+        conninfo = f"host=127.0.0.1 port=5432 user=postgres dbname={DB}"
+        with PostgresWarehouse(conninfo) as wh:
+            for spec in load_sources().values():
+                extract_system(spec, period_range(*SMALL_PERIODS), wh, data_dir=small_demo_dir)
+            # Idempotent on PostgreSQL too: a rerun of one month changes nothing.
+            before = wh.query("SELECT count(*) FROM raw_his.fy_sfmx")[0][0]
+            extract_system(load_sources()["his"], period_range("2025-11", "2025-11"), wh, data_dir=small_demo_dir)
+            assert wh.query("SELECT count(*) FROM raw_his.fy_sfmx")[0][0] == before
+
+        env = {**os.environ, "JIXIAO_PG_DATABASE": DB, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+        dbt = Path(sys.executable).parent / "dbt"
+        proc = subprocess.run(
+            [str(dbt), "build", "--target", "postgres", "--project-dir", "dbt_project", "--profiles-dir", "dbt_project",
+             "--target-path", str(tmp_path / "target"), "--log-path", str(tmp_path / "logs")],
+            cwd=REPO, env=env, capture_output=True, text=True,
+        )
+        assert proc.returncode == 0, proc.stdout[-4000:]
+        assert "Completed successfully" in proc.stdout
+
+        with psycopg.connect(conninfo) as con:
+            raw = con.execute("SELECT count(DISTINCT mxxh) FROM raw_his.fy_sfmx").fetchone()[0]
+            stg = con.execute("SELECT count(*) FROM staging.stg_his__charge_lines").fetchone()[0]
+            assert stg == raw > 0
+            money = con.execute(
+                "SELECT data_type, numeric_precision, numeric_scale FROM information_schema.columns "
+                "WHERE table_schema='staging' AND table_name='stg_his__charge_lines' AND column_name='amount'"
+            ).fetchone()
+            assert money == ("numeric", 18, 2)
+    finally:
+        pg_admin_exec(f"DROP DATABASE IF EXISTS {DB} WITH (FORCE)")
