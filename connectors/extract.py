@@ -120,12 +120,17 @@ def extract_system(
     on_chunk: ChunkCallback | None = None,
     on_table: Callable[[TableResult], None] | None = None,
     pause_seconds: float = 0.0,
+    reader: str = "auto",
 ) -> list[TableResult]:
-    """Extract ``periods`` of every (or the named) table of one source system."""
+    """Extract ``periods`` of every (or the named) table of one source system.
+
+    ``reader``: ``auto`` (ODBC when the ODBC variable is set, COPY for PostgreSQL, else a
+    SQLAlchemy server-side cursor), or force ``sqlalchemy`` / ``odbc`` / ``pgcopy``.
+    """
     kind, target = source.connection(data_dir=data_dir, env=env)
     batch_id = batch_id or new_batch_id()
     wanted = {t.lower() for t in tables} if tables else None
-    reader = open_reader(kind, target, chunk_rows)
+    reader_obj = open_reader(kind, target, chunk_rows, prefer=reader)
     results: list[TableResult] = []
     try:
         for table in source.tables:
@@ -139,12 +144,12 @@ def extract_system(
                 todo = list(periods or [])
             for period in todo:
                 r = extract_table(
-                    source, table, period, warehouse, reader,
+                    source, table, period, warehouse, reader_obj,
                     batch_id=batch_id, on_chunk=on_chunk, pause_seconds=pause_seconds,
                 )
                 results.append(r)
                 if on_table:
                     on_table(r)
     finally:
-        reader.close()
+        reader_obj.close()
     return results

@@ -7,6 +7,8 @@ same whatever the driver):
   server-side cursor (``stream_results``) and ``fetchmany``: memory is bounded by the chunk size.
 * ``OdbcReader``: pyodbc through unixODBC (psqlODBC, MariaDB Connector/ODBC, SQL Server …),
   also with ``fetchmany``.
+* ``PgCopyReader``: PostgreSQL ``COPY … TO STDOUT`` (the fastest path measured; default for
+  PostgreSQL URLs).
 
 Values become text in Arrow (C++), not in Python: timestamps as ``YYYY-MM-DD HH:MM:SS``,
 decimals keep their scale. Staging casts them to warehouse types.
@@ -177,7 +179,77 @@ class OdbcReader:
         self.conn.close()
 
 
-def open_reader(kind: str, target: str, chunk_rows: int = DEFAULT_CHUNK_ROWS):
+class PgCopyReader:
+    """PostgreSQL fast path: server-side ``COPY (SELECT …) TO STDOUT (FORMAT CSV)`` spooled to a
+    temporary file, then read back as text columns in Arrow batches. Measured ~4× faster than a
+    server-side cursor (see docs/decisions.md); memory stays bounded because the CSV is on disk."""
+
+    kind = "pgcopy"
+
+    def __init__(self, url: str, chunk_rows: int = DEFAULT_CHUNK_ROWS):
+        import psycopg
+        import sqlalchemy as sa
+
+        u = sa.engine.make_url(url)
+        self.chunk_rows = chunk_rows
+        self.quote = '"'
+        self.conn = psycopg.connect(
+            host=u.host or "", port=u.port or 5432, user=u.username or "", password=u.password or "",
+            dbname=u.database or "", autocommit=True,
+        )
+
+    def read(self, query: PartitionQuery, names: list[str]) -> Iterator[pa.Table]:
+        import tempfile
+
+        import pyarrow.csv as pacsv
+        from psycopg import sql as pgsql
+
+        # COPY takes no bind parameters: render them as literals with psycopg's own quoting.
+        parts = query.sql.split("?")
+        rendered = pgsql.SQL("").join(
+            [pgsql.SQL(parts[0])]
+            + [pgsql.SQL("{}{}").format(pgsql.Literal(_plain(v)), pgsql.SQL(p)) for v, p in zip(query.params, parts[1:], strict=True)]
+        )
+        copy_sql = pgsql.SQL("COPY ({}) TO STDOUT (FORMAT CSV)").format(rendered)
+        with tempfile.TemporaryFile() as spool:
+            with self.conn.cursor() as cur, cur.copy(copy_sql) as copy:
+                for block in copy:
+                    spool.write(block)
+            if spool.tell() == 0:
+                return
+            spool.seek(0)
+            reader = pacsv.open_csv(
+                spool,
+                read_options=pacsv.ReadOptions(column_names=names, block_size=8 << 20),
+                convert_options=pacsv.ConvertOptions(
+                    column_types={n: pa.string() for n in names},
+                    strings_can_be_null=True,
+                    quoted_strings_can_be_null=False,
+                ),
+            )
+            for batch in reader:
+                yield pa.Table.from_batches([batch])
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+READERS = ("auto", "sqlalchemy", "odbc", "pgcopy")
+
+
+def open_reader(kind: str, target: str, chunk_rows: int = DEFAULT_CHUNK_ROWS, prefer: str = "auto"):
+    """``kind`` is what the connection is (odbc / sqlalchemy); ``prefer`` may pick a faster path."""
+    if prefer not in READERS:
+        raise ValueError(f"未知读取器 {prefer}，可选：{', '.join(READERS)}")
     if kind == "odbc":
+        if prefer not in ("auto", "odbc"):
+            raise ValueError(f"ODBC 连接不能使用读取器 {prefer}")
         return OdbcReader(target, chunk_rows)
+    is_pg = target.startswith(("postgresql", "postgres"))
+    if prefer == "pgcopy" or (prefer == "auto" and is_pg):
+        if not is_pg:
+            raise ValueError("pgcopy 读取器只适用于 PostgreSQL 源")
+        return PgCopyReader(target, chunk_rows)
+    if prefer == "odbc":
+        raise ValueError("odbc 读取器需要 ODBC 连接串（JIXIAO_SRC_<SYSTEM>_ODBC）")
     return SqlAlchemyReader(target, chunk_rows)

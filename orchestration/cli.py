@@ -19,7 +19,12 @@ from rich.table import Table
 
 from orchestration import settings
 
-app = typer.Typer(help="绩效（Jixiao）医院绩效数据平台命令行", no_args_is_help=True, add_completion=False)
+app = typer.Typer(
+    help="绩效（Jixiao）医院绩效数据平台命令行",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_show_locals=False,  # locals could hold connection strings
+)
 intake_app = typer.Typer(help="手工填报（Excel/CSV）模板与入库", no_args_is_help=True)
 app.add_typer(intake_app, name="intake")
 console = Console()
@@ -103,6 +108,8 @@ def extract(
     warehouse: Annotated[str | None, typer.Option(help="落地库：DuckDB 文件或 postgresql:// 连接串")] = None,
     verbose: Annotated[bool, typer.Option(help="每批打印进度")] = False,
     pause_ms: Annotated[int, typer.Option(help="每批之间暂停毫秒数，减轻生产 HIS 压力（节流）")] = 0,
+    reader: Annotated[str, typer.Option(help="读取器：auto/sqlalchemy/odbc/pgcopy")] = "auto",
+    stats_json: Annotated[bool, typer.Option(help="最后输出一行 JSON：行数、秒、行/秒、峰值内存")] = False,
 ) -> None:
     """不经 Dagster 直接抽取一个源系统（运维、基准测试用）。每个分区删除+插入在一个事务内。"""
     from connectors.extract import extract_system
@@ -124,7 +131,7 @@ def extract(
     with open_warehouse(warehouse or settings.warehouse_path()) as wh:
         results = extract_system(
             sources[system], periods, wh, data_dir=settings.data_dir(), tables=table, chunk_rows=chunk_rows,
-            on_chunk=on_chunk, pause_seconds=pause_ms / 1000,
+            on_chunk=on_chunk, pause_seconds=pause_ms / 1000, reader=reader,
         )
     secs = time.perf_counter() - t0
     rows = sum(r.rows_written for r in results)
@@ -133,6 +140,14 @@ def extract(
         t.add_row(r.table, r.partition, f"{r.rows_read:,}", f"{r.rows_written:,}", f"{r.seconds:.2f}", r.reader)
     console.print(t)
     console.print(f"合计 {rows:,} 行，{secs:.1f} 秒，{rows / secs if secs else 0:,.0f} 行/秒")
+    if stats_json:
+        import resource
+
+        peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        readers = sorted({r.reader for r in results})
+        print(json.dumps({"system": system, "rows": rows, "seconds": round(secs, 2),
+                          "rows_per_second": round(rows / secs) if secs else 0,
+                          "peak_rss_mb": round(peak_mb, 1), "reader": ",".join(readers)}))
 
 
 # --------------------------------------------------------------------------------------------

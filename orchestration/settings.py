@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import re
 import secrets
+import sys
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -74,4 +75,8 @@ def configure_environment() -> None:
     os.environ.setdefault("DBT_PROFILES_DIR", str(DBT_PROJECT_DIR))
     home = Path(os.environ.setdefault("DAGSTER_HOME", str(d / "dagster_home")))
     home.mkdir(parents=True, exist_ok=True)
+    # The venv's executables (dbt) first, whether or not the venv is activated (make, cron, daemon).
+    venv_bin = str(Path(sys.executable).parent)
+    if venv_bin not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = venv_bin + os.pathsep + os.environ.get("PATH", "")
     ensure_pseudonym_salt()

@@ -8,6 +8,7 @@ from datetime import datetime
 from pathlib import Path
 
 import dagster as dg
+
 from conftest import REPO
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import yaml
+
 from conftest import REPO
 
 COMPOSE = REPO / "docker-compose.yml"

@@ -6,11 +6,12 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import SMALL_PERIODS, source_count
 
 from connectors.extract import ExtractionError, extract_system
 from connectors.source_config import load_sources, period_range
 from connectors.warehouse import DuckDBWarehouse
+
+from conftest import SMALL_PERIODS, source_count
 
 
 @pytest.fixture()

@@ -7,11 +7,12 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from conftest import SMALL_DEMO, SMALL_PERIODS, mariadb_admin_exec, pg_admin_exec
 
 from connectors.extract import extract_system
 from connectors.source_config import load_sources, period_range
 from connectors.warehouse import DuckDBWarehouse
+
+from conftest import SMALL_DEMO, SMALL_PERIODS, mariadb_admin_exec, pg_admin_exec
 
 DB = "jixiao_odbc_src"
 SMALL_HIS = {**SMALL_DEMO, "months": 2, "end_month": SMALL_PERIODS[1]}
@@ -55,11 +56,12 @@ def _source_facts(url: str) -> dict:
     return facts
 
 
-def _extract_and_compare(tmp_path: Path, env: dict, url: str, reader_kind: str) -> None:
+def _extract_and_compare(tmp_path: Path, env: dict, url: str, reader_kind: str, prefer: str = "auto") -> None:
     facts = _source_facts(url)
     with DuckDBWarehouse(tmp_path / "wh.duckdb") as wh:
         results = extract_system(
-            load_sources()["his"], period_range("2025-11", SMALL_PERIODS[1]), wh, env=env, chunk_rows=1_000
+            load_sources()["his"], period_range("2025-11", SMALL_PERIODS[1]), wh, env=env, chunk_rows=1_000,
+            reader=prefer,
         )
         assert {r.reader for r in results} == {reader_kind}
         for t in load_sources()["his"].tables:
@@ -85,7 +87,12 @@ def test_odbc_mariadb(mariadb_source: str, tmp_path: Path):
 
 @pytest.mark.postgres
 def test_sqlalchemy_postgresql_server_cursor(pg_source: str, tmp_path: Path):
-    _extract_and_compare(tmp_path, {"JIXIAO_SRC_HIS_URL": pg_source}, pg_source, "sqlalchemy")
+    _extract_and_compare(tmp_path, {"JIXIAO_SRC_HIS_URL": pg_source}, pg_source, "sqlalchemy", prefer="sqlalchemy")
+
+
+@pytest.mark.postgres
+def test_postgresql_copy_fast_path_is_the_default(pg_source: str, tmp_path: Path):
+    _extract_and_compare(tmp_path, {"JIXIAO_SRC_HIS_URL": pg_source}, pg_source, "pgcopy")
 
 
 @pytest.mark.postgres

@@ -11,9 +11,10 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import REPO, SMALL_PERIODS, source_count
 
 from connectors.source_config import load_sources
+
+from conftest import REPO, SMALL_PERIODS, source_count
 
 
 def _jixiao(args: list[str], env: dict) -> subprocess.CompletedProcess:

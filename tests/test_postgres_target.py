@@ -9,11 +9,12 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from conftest import REPO, SMALL_PERIODS, pg_admin_exec
 
 from connectors.extract import extract_system
 from connectors.source_config import load_sources, period_range
 from connectors.warehouse import PostgresWarehouse
+
+from conftest import REPO, SMALL_PERIODS, pg_admin_exec
 
 DB = "jixiao_wh_test"
 

@@ -5,7 +5,6 @@ so lineage runs source table → staging model. Assets are monthly partitioned; 
 range of months (single-run backfill), and dictionaries are refreshed once per run.
 """
 
-from __future__ import annotations
 
 import dagster as dg
 

@@ -1,7 +1,6 @@
 """Manual intake (手工填报): an inbox folder watched by a sensor; files are validated and loaded
 into ``raw_manual`` or quarantined with a Chinese error report (connectors/intake)."""
 
-from __future__ import annotations
 
 import dagster as dg
 

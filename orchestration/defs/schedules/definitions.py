@@ -1,6 +1,5 @@
 """Jobs and schedules: nightly refresh, monthly close, and the run-failure sensor."""
 
-from __future__ import annotations
 
 import json
 from datetime import datetime, timedelta
