@@ -83,6 +83,11 @@ def extract_table(
     )
     t0 = time.perf_counter()
     try:
+        # Check the contract first: SQLite, for one, reads a missing "column" as a string literal.
+        present = {c.lower() for c in reader.columns(table.name)}
+        missing = [c for c in table.columns if c.lower() not in present]
+        if missing:
+            raise ValueError(f"源表缺少契约列：{', '.join(missing)}（见 connectors/sources/{source.system}.yml）")
         written = warehouse.replace_partitions(
             source.raw_schema,
             table.raw_name,

@@ -119,6 +119,17 @@ class SqlAlchemyReader:
                     cur.close()
                 conn.rollback()
 
+    def columns(self, table: str) -> list[str]:
+        """Column names the source table really has (``SELECT * … WHERE 1=0``)."""
+        with self.engine.connect() as conn:
+            cur = conn.connection.dbapi_connection.cursor()
+            try:
+                cur.execute(f"SELECT * FROM {self.quote}{table}{self.quote} WHERE 1=0")
+                return [d[0] for d in cur.description]
+            finally:
+                cur.close()
+                conn.rollback()
+
     def close(self) -> None:
         self.engine.dispose()
 
@@ -171,6 +182,15 @@ class OdbcReader:
                 if not rows:
                     break
                 yield rows_to_arrow([tuple(r) for r in rows], names)
+        finally:
+            cur.close()
+            self.conn.rollback()
+
+    def columns(self, table: str) -> list[str]:
+        cur = self.conn.cursor()
+        try:
+            cur.execute(f"SELECT * FROM {self.quote}{table}{self.quote} WHERE 1=0")
+            return [d[0] for d in cur.description]
         finally:
             cur.close()
             self.conn.rollback()
@@ -229,6 +249,11 @@ class PgCopyReader:
             )
             for batch in reader:
                 yield pa.Table.from_batches([batch])
+
+    def columns(self, table: str) -> list[str]:
+        with self.conn.cursor() as cur:
+            cur.execute(f'SELECT * FROM "{table}" WHERE 1=0')
+            return [d.name for d in cur.description]
 
     def close(self) -> None:
         self.conn.close()

@@ -5,16 +5,16 @@ Load it with ``dagster dev -m orchestration.definitions`` (or ``make dagster``).
 
 import dagster as dg
 
-from orchestration.defs.dbt.definitions import defs as dbt_defs
-from orchestration.defs.extraction.definitions import defs as extraction_defs
-from orchestration.defs.intake.definitions import defs as intake_defs
-from orchestration.defs.schedules.definitions import defs as schedule_defs
+from orchestration.defs.dbt import definitions as dbt_domain
+from orchestration.defs.extraction import definitions as extraction_domain
+from orchestration.defs.intake import definitions as intake_domain
+from orchestration.defs.schedules import definitions as schedules_domain
 
 # In-process executor: DuckDB allows one writer process, so steps run one after another.
 defs = dg.Definitions.merge(
-    extraction_defs,
-    intake_defs,
-    dbt_defs,
-    schedule_defs,
+    extraction_domain.defs,
+    intake_domain.defs,
+    dbt_domain.defs,
+    schedules_domain.defs,
     dg.Definitions(executor=dg.in_process_executor),
 )

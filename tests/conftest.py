@@ -51,3 +51,25 @@ def mariadb_admin_exec(sql: str) -> None:
             cur.execute(sql)
     finally:
         con.close()
+
+
+def window_where(table, first: str, last: str, quote: str = '"') -> str:
+    """A hand-written WHERE for rows of months first..last (an oracle independent of build_query)."""
+    from datetime import date
+
+    def q(c: str) -> str:
+        return f"{quote}{c}{quote}"
+
+    y, m = int(last[:4]), int(last[5:7])
+    after_last = date(y + (m == 12), m % 12 + 1, 1).isoformat()
+    if table.partition_column:
+        c = q(table.partition_column)
+        return f" WHERE {c} >= '{first}-01' AND {c} < '{after_last}'"
+    if table.period_year_column:
+        expr = f"{q(table.period_year_column)} * 100 + {q(table.period_month_column)}"
+        return f" WHERE {expr} BETWEEN {first.replace('-', '')} AND {last.replace('-', '')}"
+    if table.period_text_column:
+        sep = "-" if "-" in table.period_text_format else ""
+        c = q(table.period_text_column)
+        return f" WHERE {c} BETWEEN '{first.replace('-', sep)}' AND '{last.replace('-', sep)}'"
+    return ""

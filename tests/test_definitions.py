@@ -33,7 +33,7 @@ def test_assets_grouped_by_layer_and_lineage_from_raw():
     graph = _defs().resolve_asset_graph()
     groups = {graph.get(k).group_name for k in graph.get_all_asset_keys()}
     assert {"raw", "seeds", "staging"} <= groups
-    stg = dg.AssetKey(["stg_his__charge_lines"])
+    stg = dg.AssetKey(["staging", "stg_his__charge_lines"])
     assert graph.get(stg).group_name == "staging"
     assert dg.AssetKey(["raw_his", "fy_sfmx"]) in graph.get(stg).parent_keys
     assert graph.get(dg.AssetKey(["raw_his", "fy_sfmx"])).partitions_def is not None

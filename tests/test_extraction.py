@@ -11,7 +11,7 @@ from connectors.extract import ExtractionError, extract_system
 from connectors.source_config import load_sources, period_range
 from connectors.warehouse import DuckDBWarehouse
 
-from conftest import SMALL_PERIODS, source_count
+from conftest import SMALL_PERIODS, source_count, window_where
 
 
 @pytest.fixture()
@@ -36,7 +36,7 @@ def _count(wh_path: Path, sql: str) -> int:
 def test_every_table_lands_with_all_source_rows(small_demo_dir: Path, landed: Path):
     for system, spec in load_sources().items():
         for t in spec.tables:
-            src = source_count(small_demo_dir, system, f'SELECT count(*) FROM "{t.name}"')
+            src = source_count(small_demo_dir, system, f'SELECT count(*) FROM "{t.name}"' + window_where(t, *SMALL_PERIODS))
             raw = _count(landed, f"SELECT count(*) FROM raw_{system}.{t.raw_name}")
             assert raw == src > 0, f"{system}.{t.name}: source {src}, raw {raw}"
 
@@ -94,7 +94,7 @@ def test_missing_source_column_fails_cleanly_and_keeps_old_rows(small_demo_dir: 
         con.execute("ALTER TABLE nis_bed_census RENAME COLUMN occupied_beds TO occupied")
         con.commit()
         con.close()
-        with pytest.raises(ExtractionError, match="表 nis_bed_census（床位日报），分区 2025-10"):
+        with pytest.raises(ExtractionError, match="表 nis_bed_census（床位日报），分区 2025-10：源表缺少契约列：occupied_beds"):
             extract_system(spec, period_range("2025-10", "2025-10"), wh, data_dir=broken, tables=["nis_bed_census"])
         assert wh.query("SELECT count(*) FROM raw_beds.nis_bed_census")[0][0] == good > 0
         assert wh.query(

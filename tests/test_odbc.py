@@ -12,10 +12,11 @@ from connectors.extract import extract_system
 from connectors.source_config import load_sources, period_range
 from connectors.warehouse import DuckDBWarehouse
 
-from conftest import SMALL_DEMO, SMALL_PERIODS, mariadb_admin_exec, pg_admin_exec
+from conftest import SMALL_DEMO, SMALL_PERIODS, mariadb_admin_exec, pg_admin_exec, window_where
 
 DB = "jixiao_odbc_src"
 SMALL_HIS = {**SMALL_DEMO, "months": 2, "end_month": SMALL_PERIODS[1]}
+FIRST = "2025-11"
 
 
 @pytest.fixture(scope="module")
@@ -50,8 +51,10 @@ def _source_facts(url: str) -> dict:
     facts = {}
     with eng.connect() as c:
         for t in load_sources()["his"].tables:
-            facts[t.raw_name] = c.execute(sa.text(f"SELECT count(*) FROM {q}{t.name}{q}")).scalar()
-        facts["amount"] = Decimal(c.execute(sa.text(f"SELECT sum({q}JE{q}) FROM {q}FY_SFMX{q}")).scalar())
+            where = window_where(t, FIRST, SMALL_PERIODS[1], quote=q)
+            facts[t.raw_name] = c.execute(sa.text(f"SELECT count(*) FROM {q}{t.name}{q}{where}")).scalar()
+        where = window_where(load_sources()["his"].table("FY_SFMX"), FIRST, SMALL_PERIODS[1], quote=q)
+        facts["amount"] = Decimal(c.execute(sa.text(f"SELECT sum({q}JE{q}) FROM {q}FY_SFMX{q}{where}")).scalar())
     eng.dispose()
     return facts
 
@@ -60,7 +63,7 @@ def _extract_and_compare(tmp_path: Path, env: dict, url: str, reader_kind: str, 
     facts = _source_facts(url)
     with DuckDBWarehouse(tmp_path / "wh.duckdb") as wh:
         results = extract_system(
-            load_sources()["his"], period_range("2025-11", SMALL_PERIODS[1]), wh, env=env, chunk_rows=1_000,
+            load_sources()["his"], period_range(FIRST, SMALL_PERIODS[1]), wh, env=env, chunk_rows=1_000,
             reader=prefer,
         )
         assert {r.reader for r in results} == {reader_kind}

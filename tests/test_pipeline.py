@@ -14,7 +14,7 @@ import pytest
 
 from connectors.source_config import load_sources
 
-from conftest import REPO, SMALL_PERIODS, source_count
+from conftest import REPO, SMALL_PERIODS, source_count, window_where
 
 
 def _jixiao(args: list[str], env: dict) -> subprocess.CompletedProcess:
@@ -43,7 +43,8 @@ def test_run_materialises_raw_and_staging(pipeline_run):
         for system, spec in load_sources().items():
             for t in spec.tables:
                 raw = con.execute(f"SELECT count(*) FROM raw_{system}.{t.raw_name}").fetchone()[0]
-                assert raw == source_count(data, system, f'SELECT count(*) FROM "{t.name}"') > 0
+                sql = f'SELECT count(*) FROM "{t.name}"' + window_where(t, *SMALL_PERIODS)
+                assert raw == source_count(data, system, sql) > 0, t.name
         staged = {
             r[0]: r[1]
             for r in con.execute(
