@@ -49,6 +49,7 @@ def run_pipeline(
     select: str | None = None,
     instance: dg.DagsterInstance | None = None,
     raise_on_error: bool = True,
+    log_level: str = "INFO",
 ) -> RunSummary:
     """Materialise ``job_name`` for months ``first``..``last`` in one run."""
     defs = load_definitions()
@@ -61,6 +62,7 @@ def run_pipeline(
         if not selection:
             raise ValueError(f"--select 没有选中任何资产：{select}")
     result = job.execute_in_process(
+        run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
         instance=instance,
         tags=range_tags(first, last),
         asset_selection=selection,

@@ -75,6 +75,9 @@ def configure_environment() -> None:
     os.environ.setdefault("DBT_PROFILES_DIR", str(DBT_PROJECT_DIR))
     home = Path(os.environ.setdefault("DAGSTER_HOME", str(d / "dagster_home")))
     home.mkdir(parents=True, exist_ok=True)
+    instance_yaml = home / "dagster.yaml"
+    if not instance_yaml.exists():  # local SQLite storage in DAGSTER_HOME, no telemetry
+        instance_yaml.write_text("telemetry:\n  enabled: false\n", encoding="utf-8")
     # The venv's executables (dbt) first, whether or not the venv is activated (make, cron, daemon).
     venv_bin = str(Path(sys.executable).parent)
     if venv_bin not in os.environ.get("PATH", "").split(os.pathsep):

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from connectors.source_config import load_sources
 
-LAYER_ORDER = ("raw", "seeds", "staging", "intermediate", "marts")
+LAYER_ORDER = ("raw", "seeds", "staging", "intermediate", "marts", "meta")
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,8 @@ class Freshness:
 
 
 def layer_of(schema: str) -> str:
+    if schema == "raw_meta":  # extraction log, not data
+        return "meta"
     return "raw" if schema.startswith("raw_") else schema
 
 
