@@ -65,12 +65,24 @@ def demo_sources(
     scale: Annotated[float, typer.Option(help="门诊/住院量倍数")] = 1.0,
     end_month: Annotated[str | None, typer.Option(help="最后一个月 YYYY-MM，默认上个月")] = None,
     faults: Annotated[str, typer.Option(help="注入故障，逗号分隔：missing_day,null_dept,…")] = "",
+    target_url: Annotated[
+        list[str] | None,
+        typer.Option(help="写入任意数据库而非 SQLite：system=SQLAlchemy URL，可重复，如 his=postgresql+psycopg://…"),
+    ] = None,
 ) -> None:
-    """生成演示医院的源系统（HIS、财务、成本、人事、床位），写入 data/sources/*.sqlite。"""
-    _generate_sources(beds, months, seed, scale, end_month, faults)
+    """生成演示医院的源系统（HIS、财务、成本、人事、床位），默认写入 data/sources/*.sqlite。"""
+    targets = None
+    if target_url:
+        targets = {}
+        for item in target_url:
+            system, sep, url = item.partition("=")
+            if not sep or not url:
+                raise typer.BadParameter(f"--target-url 应为 system=URL，收到：{item}")
+            targets[system.strip()] = url.strip()
+    _generate_sources(beds, months, seed, scale, end_month, faults, targets)
 
 
-def _generate_sources(beds, months, seed, scale, end_month, faults):
+def _generate_sources(beds, months, seed, scale, end_month, faults, targets=None):
     from simulator.generate import generate
 
     settings.configure_environment()
@@ -84,7 +96,7 @@ def _generate_sources(beds, months, seed, scale, end_month, faults):
             progress.update(tasks[stage], completed=done, total=total)
 
         report = generate(
-            settings.data_dir(),
+            targets or settings.data_dir(),
             beds=beds,
             months=months,
             seed=seed,

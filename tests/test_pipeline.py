@@ -80,3 +80,17 @@ def test_status_reports_layers_freshness_and_runs(pipeline_run):
     his = next(f for f in out["freshness"] if f["system"] == "his")
     assert his["latest_partition"] == SMALL_PERIODS[1] and his["last_extracted_at"]
     assert out["runs"][0]["job"] == "nightly_refresh" and out["runs"][0]["success"] is True
+
+
+@pytest.mark.slow
+def test_dbt_source_freshness_passes_after_the_run(pipeline_run):
+    data, env, proc = pipeline_run
+    assert proc.returncode == 0
+    dbt = Path(sys.executable).parent / "dbt"
+    out = subprocess.run(
+        [str(dbt), "source", "freshness", "--project-dir", "dbt_project", "--profiles-dir", "dbt_project",
+         "--target-path", str(data / "dbt_freshness")],
+        cwd=REPO, env={**env, "JIXIAO_WAREHOUSE": str(data / "warehouse.duckdb")}, capture_output=True, text=True,
+    )
+    assert out.returncode == 0, out.stdout[-3000:]
+    assert out.stdout.count("PASS freshness of") == 23, out.stdout[-3000:]
