@@ -75,13 +75,18 @@ class DuckDBWarehouse:
 
     engine = "duckdb"
 
-    def __init__(self, path: Path | str, read_only: bool = False):
+    def __init__(self, path: Path | str, read_only: bool = False, memory_limit: str | None = None):
+        """``memory_limit`` caps DuckDB's buffer pool (default ``$JIXIAO_DUCKDB_MEMORY_LIMIT`` or
+        512MB), so the landing process's memory does not grow with the size of the warehouse."""
+        import os
+
         import duckdb
 
         self.path = Path(path)
         if not read_only:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.con = duckdb.connect(str(self.path), read_only=read_only)
+        limit = memory_limit or os.environ.get("JIXIAO_DUCKDB_MEMORY_LIMIT", "1GB")
+        self.con = duckdb.connect(str(self.path), read_only=read_only, config={"memory_limit": limit})
 
     def close(self) -> None:
         self.con.close()

@@ -1,6 +1,6 @@
 """The HIS charge-item dictionary (收费项目字典 GY_SFXM) and drug dictionary (药品字典 GY_YPZD).
 
-Service items come from the real catalogue samples in ``simulator/reference`` (see its README):
+Service items come from the real catalogue samples in ``reference/catalogues`` (see its README):
 
 - most items carry the 2023 national code (全国医疗服务项目技术规范2023) from
   ``national_service_items_2023.sample.tsv``; some carry a hospital suffix (``HWG6L301-1``);
@@ -30,7 +30,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-REFERENCE_DIR = Path(__file__).with_name("reference")
+REFERENCE_DIR = Path(__file__).resolve().parent.parent / "reference" / "catalogues"
 
 FEE_CLASSES: dict[str, str] = {
     "01": "挂号费", "02": "诊察费", "03": "检查费", "04": "化验费", "05": "治疗费", "06": "手术费",
