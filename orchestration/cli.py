@@ -27,6 +27,12 @@ app = typer.Typer(
 )
 intake_app = typer.Typer(help="手工填报（Excel/CSV）模板与入库", no_args_is_help=True)
 app.add_typer(intake_app, name="intake")
+catalogue_app = typer.Typer(help="标准项目库（国家技术规范、编码对照、省价格目录）导入", no_args_is_help=True)
+app.add_typer(catalogue_app, name="catalogue")
+mapping_app = typer.Typer(help="收费项目对照审核：导出建议、导入确认", no_args_is_help=True)
+app.add_typer(mapping_app, name="mapping")
+explain_app = typer.Typer(help="溯源：数字是怎么算出来的", no_args_is_help=True)
+app.add_typer(explain_app, name="explain")
 console = Console()
 
 
@@ -292,9 +298,47 @@ def demo(
         t.add_row(f"  └ {s.step}", f"{s.seconds:.1f}")
     t.add_row("合计", f"{time.perf_counter() - t0:.1f}")
     console.print(t)
+    _print_dbt_timings()
+    _print_mapping_coverage()
     if not summary.success:
         console.print("[red]演示流水线失败，详见上方日志[/red]")
         raise typer.Exit(1)
+
+
+def _print_dbt_timings() -> None:
+    from orchestration.dbt_timings import build_timings
+
+    timings = build_timings()
+    if not timings:
+        return
+    t = Table("dbt 部分", "节点数", "秒（各节点执行时间之和）", title="dbt build 各层用时")
+    for group, (n, secs) in timings.items():
+        t.add_row(group, str(n), f"{secs:.1f}")
+    console.print(t)
+
+
+def _print_mapping_coverage() -> None:
+    import duckdb
+
+    con = duckdb.connect(str(settings.warehouse_path()), read_only=True)
+    try:
+        row = con.execute(
+            "SELECT sum(mappable_amount), sum(mapped_amount), sum(amount_by_national_code), "
+            "sum(amount_by_crosswalk), sum(amount_by_confirmed_mapping) FROM marts.fct_charge_item_mapping_coverage"
+        ).fetchone()
+        unmapped = con.execute("SELECT count(*) FROM marts.unmapped_charge_items").fetchone()[0]
+    except duckdb.Error:
+        return
+    finally:
+        con.close()
+    total, mapped, national, crosswalk, confirmed = row
+    if not total:
+        return
+    console.print(
+        f"项目对照覆盖率（不含药品、耗材、床位、挂号的金额）：{mapped / total:.2%}"
+        f"（国家编码 {national / total:.2%}，编码对照 {crosswalk / total:.2%}，确认对照 {confirmed / total:.2%}）；"
+        f"未对照项目 {unmapped} 个，见 marts.unmapped_charge_items 或 jixiao mapping suggest"
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -328,6 +372,83 @@ def intake_load(files: Annotated[list[Path], typer.Argument(help="要入库的 .
                 console.print(f"  {m}")
     if failed:
         raise typer.Exit(1)
+
+
+# --------------------------------------------------------------------------------------------
+@catalogue_app.command("load")
+def catalogue_load(
+    file: Annotated[Path, typer.Argument(help="目录文件 .tsv/.csv/.xlsx")],
+    kind: Annotated[str, typer.Option(help="national_items / crosswalk / provincial_prices")],
+    edition: Annotated[str | None, typer.Option(help="版本，如 2023 或 hubei-2023")] = None,
+    note: Annotated[str, typer.Option(help="来源说明（出处、下载日期）")] = "",
+) -> None:
+    """校验并整表替换一个标准目录；有任何错误则一行也不导入。"""
+    from connectors.catalogue import CatalogueValidationError, load_catalogue
+
+    settings.configure_environment()
+    try:
+        r = load_catalogue(file, kind, settings.warehouse_path(), edition=edition, source_note=note)
+    except CatalogueValidationError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from exc
+    console.print(f"[green]{r.message}[/green]")
+
+
+@mapping_app.command("suggest")
+def mapping_suggest(
+    output: Annotated[Path, typer.Option(help="审核表 .xlsx 输出路径")] = Path("收费项目对照审核表.xlsx"),
+) -> None:
+    """导出未对照收费项目及前三个建议，供绩效办审核。"""
+    from connectors.mapping_review import export_review_sheet
+
+    settings.configure_environment()
+    r = export_review_sheet(settings.warehouse_path(), output)
+    console.print(f"已导出 {output}：{r.items} 个未对照项目，金额 ¥{r.amount:,.2f}")
+
+
+@mapping_app.command("accept")
+def mapping_accept(file: Annotated[Path, typer.Argument(help="填好的审核表 .xlsx")]) -> None:
+    """校验审核表中已确认的行，追加到 dbt_project/seeds/mapping/charge_item_mapping.csv（随后提交 git）。"""
+    from connectors.mapping_review import MappingReviewError, accept_review_sheet
+
+    settings.configure_environment()
+    seed = settings.DBT_PROJECT_DIR / "seeds" / "mapping" / "charge_item_mapping.csv"
+    try:
+        r = accept_review_sheet(file, settings.warehouse_path(), seed)
+    except MappingReviewError as exc:
+        console.print("[red]审核表有错误，未写入任何对照：[/red]")
+        for m in exc.errors:
+            console.print(f"  {m}")
+        raise typer.Exit(1) from exc
+    console.print(f"[green]已追加 {r.appended} 条确认对照[/green] → {seed}（请提交 git 并重跑 jixiao run）")
+
+
+@explain_app.command("points")
+def explain_points_cmd(
+    dept: Annotated[str, typer.Option(help="绩效科室编码，如 D0102")],
+    period: Annotated[str, typer.Option(help="期间 YYYY-MM")],
+    top: Annotated[int, typer.Option(help="显示前 N 个项目和医生")] = 10,
+) -> None:
+    """某科室某月的工作量点数：按角色、前 N 个项目（含计算过程）和前 N 位医生。"""
+    from orchestration.points_explain import ExplainError, explain_points
+
+    settings.configure_environment()
+    try:
+        t = explain_points(settings.warehouse_path(), dept, period, top)
+    except ExplainError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from exc
+    console.print(f"[bold]{t.perf_dept_name}（{t.perf_dept_code}）{t.period} 工作量点数 {t.total_points:,.4f}[/bold]")
+    console.print("按角色：" + "，".join(f"{k} {v:,.4f}" for k, v in t.by_role.items()))
+    console.print("按状态：" + "，".join(f"{k} {n:,} 行 {p:,.4f}" for k, (n, p) in t.by_status.items()))
+    items = Table("标准编码", "项目名称", "角色", "行数", "点数", "计算过程", title=f"前 {top} 个项目")
+    for i in t.items:
+        items.add_row(i.standard_code or "-", i.item_name or "-", i.role, f"{i.lines:,}", f"{i.points:,.4f}", i.formula)
+    console.print(items)
+    docs = Table("工号", "姓名", "角色", "行数", "点数", title=f"前 {top} 位人员")
+    for d in t.doctors:
+        docs.add_row(d.staff_id, d.staff_name or "-", d.role, f"{d.lines:,}", f"{d.points:,.4f}")
+    console.print(docs)
 
 
 def main() -> None:  # pragma: no cover

@@ -32,10 +32,12 @@ class RunSummary:
 
 
 def load_definitions() -> dg.Definitions:
-    """Prepare the dbt manifest if missing, then import the definitions."""
+    """Re-parse the dbt project (partial parsing makes it quick), then import the definitions.
+
+    Always parsing means a model added since the last run is never missing from the manifest."""
     from orchestration.defs.dbt.project import prepare_dbt_manifest
 
-    prepare_dbt_manifest()
+    prepare_dbt_manifest(force=True)
     from orchestration.definitions import defs
 
     return defs

@@ -1,0 +1,48 @@
+"""Standard catalogue loader (标准项目库导入): public catalogues → ``raw_reference``.
+
+Kinds (目录种类, declared in ``kinds.yml``):
+
+* ``national_items``    → ``raw_reference.national_service_items`` (全国医疗服务项目技术规范)
+* ``crosswalk``         → ``raw_reference.service_code_crosswalk`` (2023/2012/2001 编码对照)
+* ``provincial_prices`` → ``raw_reference.provincial_price_items`` (省级医疗服务价格项目)
+
+Every load is recorded in ``raw_reference.catalogue_loads``. Command line::
+
+    python -m connectors.catalogue load national_items national_full.xlsx --warehouse data/warehouse.duckdb
+"""
+
+from .files import (
+    MAX_ERRORS,
+    CatalogueError,
+    CatalogueFile,
+    ErrorList,
+    read_catalogue,
+    validate_catalogue,
+)
+from .kinds import CatalogueKind, catalogue_kinds, get_kind
+from .loader import (
+    REFERENCE_DIR,
+    CatalogueValidationError,
+    LoadResult,
+    current_catalogue,
+    ensure_shipped_catalogues,
+    load_catalogue,
+)
+
+__all__ = [
+    "MAX_ERRORS",
+    "REFERENCE_DIR",
+    "CatalogueError",
+    "CatalogueFile",
+    "CatalogueKind",
+    "CatalogueValidationError",
+    "ErrorList",
+    "LoadResult",
+    "catalogue_kinds",
+    "current_catalogue",
+    "ensure_shipped_catalogues",
+    "get_kind",
+    "load_catalogue",
+    "read_catalogue",
+    "validate_catalogue",
+]
