@@ -5,7 +5,9 @@ databases with vendor-like naming, following ``connectors/sources/*.yml``. See
 :func:`simulator.generate.generate`.
 """
 
+from .catalogue import write_mapping_seed
 from .generate import FAULTS, GenerationReport, generate
 from .hospital import DEPARTMENTS, write_department_seeds
 
-__all__ = ["DEPARTMENTS", "FAULTS", "GenerationReport", "generate", "write_department_seeds"]
+__all__ = ["DEPARTMENTS", "FAULTS", "GenerationReport", "generate", "write_department_seeds",
+           "write_mapping_seed"]

@@ -1,28 +1,60 @@
 """The HIS charge-item dictionary (收费项目字典 GY_SFXM) and drug dictionary (药品字典 GY_YPZD).
 
-Service items come from the real catalogue samples in ``reference/catalogues`` (see its README):
+Service items come from the real catalogue samples in ``reference/catalogues`` (see its README),
+and the item *mix* is chosen so that a point-value library (项目点值库) built on the national
+sample can place almost every yuan of service revenue, as it would with a full catalogue:
 
-- most items carry the 2023 national code (全国医疗服务项目技术规范2023) from
-  ``national_service_items_2023.sample.tsv``; some carry a hospital suffix (``HWG6L301-1``);
-- 2001-style nine-digit codes (e.g. ``110200001``, sub-codes such as ``110200001a``) are the main
-  charge codes wherever the crosswalk ``service_code_crosswalk_2023_2012.sample.tsv``
-  (column ``code_2001``) reaches them, plus the items of the Hubei price sample
-  (``hubei_price_items_2023.sample.tsv``) with their names;
-- a few items carry only a local code (``ZL0001``) and a name (acupuncture, common labs, CT/MRI,
-  ultrasound, anaesthesia, surgeries not in the samples), so that fuzzy matching has work.
+- **national codes** (majority): items of ``national_service_items_2023.sample.tsv``
+  (全国医疗服务项目技术规范2023, with 技术难度/风险程度/人力资源消耗) under their own code; about
+  one in twelve carries a hospital suffix (``HWG6L301-1``; a few ``-2`` 加收 variants). Their
+  department follows the catalogue section: 十 P 中医 tuina/anorectal/special therapies →
+  推拿科/针灸科/肛肠科/中医内科 (and 儿科 for 小儿推拿), 九 M rehabilitation → 康复科, 四 E
+  radiography → 放射科, 三 C immunology/molecular → 检验科, 二 B pathology → 病理科, 七 K GI
+  endoscopic therapy → 消化内科, 五 F ENT/oral/respiratory exams → 五官科/呼吸内科/重症医学科,
+  六 H orbit/eyelid, breast, urinary, shoulder, arteries/veins, bronchus/lung surgery →
+  五官科/普外科/骨伤科/心血管内科/呼吸内科, 一 A consultation, beds, consults → all;
+- **2001 nine-digit codes** (``110200001``, sub-codes ``110200001a``) for every ``code_2001``
+  of ``service_code_crosswalk_2023_2012.sample.tsv`` whose ``code_2023`` is a national-sample
+  item (诊察/床位/会诊/社区/病理 items; the usual daily charges), plus the other items of the
+  Hubei price sample ``hubei_price_items_2023.sample.tsv`` (护理, injections, dressings, eye/ENT
+  exams, a few operations) that reach no national-sample item (湖北本地项目);
+- **local codes** (本院自定义项目 ``ZL0001``): local names. Most of the revenue among them is
+  local names for national-sample items (the simulator knows the truth, column ``std_code``);
+  the 绩效办 has reviewed the high-revenue ones, see :func:`write_mapping_seed`
+  (``dbt_project/seeds/mapping/charge_item_mapping.csv``). A few close name variants stay
+  unreviewed (a character-bigram match finds them), and invented items with no counterpart in
+  the samples (acupuncture, common labs, CT/MRI, ultrasound, anaesthesia, some operations) stay
+  with a small revenue share.
 
-Fee categories 费用类别 (FYLB/FYLBMC) follow the sample's ``invoice_class`` where it exists.
+By design about 96 % of non-drug, non-consumable amount maps to the national sample through a
+code (national code, suffix, crosswalk) or the confirmed mapping, and 3–4 % is left for review
+(defaults, 24 months: national code 53 %, suffix 8 %, crosswalk 26 %, confirmed 9 %, unmapped 3.7 %):
+Hubei-only nine-digit items (mainly 护理/注射), local items without counterpart and unreviewed
+variants. Items that a real hospital charges often but that lie outside the samples (针刺, 血常规,
+CT, 全麻, 剖宫产 …) are therefore rarer in the demo than in life. Drugs (FYLB 10/11/12) and
+consumables (09 卫生材料) are not mapped (they earn no points). 床位费 items map (to national
+bed items without technical values) and earn no points later.
+
+Fee categories 费用类别 (FYLB/FYLBMC) follow the item's ``invoice_class`` (national sample or
+crosswalk) where it exists.
 
 **All prices are synthetic.** The samples have no price column; unit prices (DJ) are derived
 from ``hr_value`` / ``tech_difficulty`` / ``risk_level`` where present, otherwise from a
 per-category default, with a deterministic per-code jitter (CRC32 of the code). Materials
 (卫生材料) and drugs are synthetic but plausible (real common drug names; synthetic prices).
 
+Internal columns (not written to GY_SFXM): ``tag`` (order pool), ``exec_role``, ``origin``
+(national, national_suffix, nine_crosswalk, nine_hubei, local_reviewed, local_variant,
+local_none, material, drug), ``std_code`` (the national-sample item the charge item really is,
+or empty) and ``pshare`` (fixed share of its order pool; 0 = Zipf weight among the rest).
+
 The dictionary is a fixed property of the hospital: it does not depend on the generation seed.
 """
 
 from __future__ import annotations
 
+import csv
+import re
 import zlib
 from functools import lru_cache
 from pathlib import Path
@@ -31,6 +63,7 @@ import numpy as np
 import pandas as pd
 
 REFERENCE_DIR = Path(__file__).resolve().parent.parent / "reference" / "catalogues"
+MAPPING_SEED_COLUMNS = ("his_code", "standard_code", "confirmed_by", "confirmed_at", "note")
 
 FEE_CLASSES: dict[str, str] = {
     "01": "挂号费", "02": "诊察费", "03": "检查费", "04": "化验费", "05": "治疗费", "06": "手术费",
@@ -39,6 +72,7 @@ FEE_CLASSES: dict[str, str] = {
 }
 FEE_BY_NAME = {v: k for k, v in FEE_CLASSES.items()}
 DRUG_FEE = {1: "10", 2: "11", 3: "12"}  # YPLB → FYLB
+UNMAPPED_FEES = ("09", "10", "11", "12")  # consumables and drugs are not mapped to standard items
 
 INVOICE_TO_FEE = {
     "诊察费": "02", "检查费": "03", "检查费-病理": "03", "化验费": "04", "治疗费": "05",
@@ -47,11 +81,14 @@ INVOICE_TO_FEE = {
 }
 
 # price multiplier applied to 3*hr_value + 0.6*tech + 0.4*risk, by fee class
-_PRICE_FACTOR = {"02": 0.12, "03": 0.45, "04": 0.25, "05": 0.35, "06": 9.0, "07": 0.15, "08": 0.25,
-                 "13": 0.22, "99": 0.3}
+_PRICE_FACTOR = {"02": 0.15, "03": 0.5, "04": 0.32, "05": 0.5, "06": 11.0, "07": 0.15, "08": 0.25,
+                 "13": 0.32, "99": 0.3}
 # (low, high) default price range by fee class when no value columns exist
 _PRICE_RANGE = {"01": (1, 5), "02": (10, 35), "03": (15, 120), "04": (8, 60), "05": (8, 80),
                 "06": (400, 3500), "07": (12, 40), "08": (25, 60), "13": (20, 60), "99": (5, 30)}
+# Hubei-only nine-digit items: old-style provincial price levels (still synthetic)
+_HUBEI_RANGE = {"01": (1, 5), "02": (8, 25), "03": (5, 30), "04": (5, 30), "05": (3, 25),
+                "06": (300, 900), "07": (4, 15), "08": (15, 40), "13": (10, 30), "99": (2, 20)}
 
 DICT_XGSJ = "2023-12-20 10:00:00"
 
@@ -65,37 +102,52 @@ def _read(name: str) -> pd.DataFrame:
     return pd.read_csv(REFERENCE_DIR / name, sep="\t", dtype=str, keep_default_na=False, quoting=3)
 
 
+# national items with a role different from their section's (see _national_tag)
+_EYE_MINOR = ("HED6U301", "HED6U303", "HED7P306")  # chalazion, small lid lesion, conjunctival suture
+_ICU_ITEMS = ("FJA1C401", "FJA1E701", "FJB1C402", "FJB1C901", "KNC3P701")
+_WARD_GI = ("KPH3J401", "KPL6K402", "KPD6K401", "KPL6M401", "KPS3J401", "KPS3J402", "KPH3H702",
+            "KPH3M401")
+_ANAL_MINOR = ("PBEA0001", "PBEA0002", "PBEA0007")
+_NEEDLE = ("PBFA0009", "PBFA0010", "PBFA0011", "PBFA0012", "PBFA0013", "PBFA0014", "PBFA0015",
+           "PBFA0016", "PBFA0025", "PBFA0027", "PBFA0028")
+_POSTPARTUM = ("MBZTD001", "MEBTZ001")
+
+
 def _national_tag(code: str) -> tuple[str, str]:
-    """(tag, exec role) for a 2023 national item by its code prefix."""
+    """(tag, exec role) for a 2023 national item by its code (catalogue section)."""
     p1, p2, p3 = code[:1], code[:2], code[:3]
-    if p3 == "AAD":
+    if code == "AADL0001":
         return "consult", "self"
-    if p3 == "AAE":
-        return "nutrition", "self"
-    if p2 == "AA":
+    if code in _EYE_MINOR:
+        return "eye_minor", "self"
+    if code in _ICU_ITEMS:
+        return "icu", "self"
+    if code in _WARD_GI:
+        return "ward_gi", "self"
+    if code in _ANAL_MINOR:
+        return "anal_minor", "self"
+    if code in _NEEDLE:
+        return "acu", "self"
+    if code in _POSTPARTUM:
+        return "pp", "self"
+    if p1 == "A":
         return "misc", "self"
     if p1 == "B":
         return "path", "path"
+    if p2 == "CL":
+        return "lab_mol", "lab"
     if p1 == "C":
         return "lab", "lab"
-    if p1 == "E":
+    if p3 == "EAB":
         return "rad", "rad"
+    if p1 == "E":
+        return "rad_contrast", "rad"
     if p2 in ("FG", "FH"):
         return "ent", "self"
     if p2 == "FJ":
         return "resp", "self"
-    if p2 == "HE":
-        return "surg_eye", "or"
-    if p2 == "HJ":
-        return "surg_thorax", "or"
-    if p2 in ("HL", "HM"):
-        return "surg_vasc", "or"
-    if p2 == "HR":
-        return "surg_uro", "or"
-    if p2 in ("HW", "HX"):
-        return "surg_ortho", "or"
-    if p2 == "HY":
-        return "surg_breast", "or"
+    if p1 == "H":
+        return "surg", "or"
     if p2 == "KN":
         return "blood", "self"
     if p2 == "KP":
@@ -107,9 +159,9 @@ def _national_tag(code: str) -> tuple[str, str]:
     if p1 == "N":
         return "aux", "or"
     if p3 == "PBD":
-        return "tuina", "self"
+        return ("tuina_child" if code.startswith("PBDE") else "tuina"), "self"
     if p3 == "PBE":
-        return "anal", "self"
+        return "anal", "or"
     if p3 == "PBF":
         return "tcm_special", "self"
     if p3 == "PCA":
@@ -135,8 +187,7 @@ def _hubei_tag(code: str) -> tuple[str, str, str]:
     }
     if c6 in table:
         return table[c6]
-    if c4 in ("1205", "1206", "1207", "1208", "1209", "1210", "1211", "1212", "1213", "1214", "1215",
-              "1216", "1217", "1218"):
+    if c4 in ("1208", "1209", "1210", "1211", "1212", "1213", "1214", "1215", "1216", "1217", "1218"):
         return "gen_tx", "self", "05"
     if code[:2] == "13":
         return "community", "self", "03"
@@ -147,143 +198,206 @@ def _hubei_tag(code: str) -> tuple[str, str, str]:
     if c4 == "3104":
         return "ent", "self", "03"
     if code[:3] == "330":
-        return "surg_ent", "or", "06"
+        return "surg_hubei", "or", "06"
     return "misc", "self", "99"
 
 
-def _price(code: str, fee: str, hr: str = "", tech: str = "", risk: str = "") -> float:
+def _price(code: str, fee: str, hr: str = "", tech: str = "", risk: str = "",
+           ranges: dict[str, tuple[float, float]] = _PRICE_RANGE) -> float:
     jitter = 0.85 + 0.3 * _u(code, "p")
     try:
         value = 3 * float(hr) + 0.6 * float(tech) + 0.4 * float(risk)
         base = value * _PRICE_FACTOR.get(fee, 0.3)
     except ValueError:
-        lo, hi = _PRICE_RANGE.get(fee, (5, 30))
+        lo, hi = ranges.get(fee, (5, 30))
         base = lo + (hi - lo) * _u(code, "r")
     return round(max(base * jitter, 0.5), 1 if base < 100 else 0)
 
 
+def _zipf(keys: list[str], total: float) -> list[float]:
+    """Split ``total`` over ``keys`` with Zipf weights in a CRC32-determined order."""
+    order = sorted(range(len(keys)), key=lambda i: zlib.crc32(keys[i].encode()))
+    w = [0.0] * len(keys)
+    for rank, i in enumerate(order):
+        w[i] = 1.0 / (rank + 1.0) ** 0.9
+    s = sum(w) or 1.0
+    return [total * x / s for x in w]
+
+
 # --------------------------------------------------------------------------------------------------
-# Local-code items (本院自定义项目): name, fee class, unit, price, tag, exec role
+# Local-code items (本院自定义项目 ZL…): name, fee class, unit, price (None = from the national
+# item's values), tag, exec role, std_code (the national-sample item it really is, or ""),
+# reviewed (in the confirmed mapping seed), pool share (0 = Zipf weight).
+# Items with a std_code take the fee class of that national item's invoice_class.
 # --------------------------------------------------------------------------------------------------
-_LOCAL_ITEMS: tuple[tuple[str, str, str, float, str, str], ...] = (
-    ("普通针刺", "13", "次", 28, "acu", "self"),
-    ("电针治疗", "13", "次", 35, "acu", "self"),
-    ("温针灸", "13", "次", 38, "acu", "self"),
-    ("艾灸(艾条灸)", "13", "次", 25, "acu", "self"),
-    ("拔罐(火罐)", "13", "次", 12, "acu", "self"),
-    ("穴位贴敷治疗", "13", "次", 18, "acu", "self"),
-    ("耳穴压豆", "13", "次", 10, "acu", "self"),
-    ("头皮针", "13", "次", 30, "acu", "self"),
-    ("穴位注射", "13", "次", 15, "acu", "self"),
-    ("中药熏洗治疗", "13", "次", 40, "tcm_special", "self"),
-    ("中药塌渍治疗", "13", "次", 35, "tcm_special", "self"),
-    ("中药熏蒸治疗(局部)", "13", "次", 45, "tcm_special", "self"),
-    ("中药封包治疗", "13", "次", 30, "tcm_special", "self"),
-    ("小儿推拿(常规)", "13", "次", 45, "tuina", "self"),
-    ("颈椎病推拿治疗", "13", "次", 60, "tuina", "self"),
-    ("腰椎间盘突出推拿治疗", "13", "次", 60, "tuina", "self"),
-    ("血常规(五分类)", "04", "次", 20, "lab_common", "lab"),
-    ("尿常规", "04", "次", 10, "lab_common", "lab"),
-    ("粪便常规+隐血", "04", "次", 12, "lab_common", "lab"),
-    ("肝功能(12项)", "04", "次", 48, "lab_common", "lab"),
-    ("肾功能(3项)", "04", "次", 24, "lab_common", "lab"),
-    ("血脂四项", "04", "次", 30, "lab_common", "lab"),
-    ("电解质(4项)", "04", "次", 20, "lab_common", "lab"),
-    ("葡萄糖测定", "04", "次", 5, "lab_common", "lab"),
-    ("糖化血红蛋白", "04", "次", 50, "lab_common", "lab"),
-    ("C反应蛋白测定", "04", "次", 25, "lab_common", "lab"),
-    ("凝血四项", "04", "次", 60, "lab_common", "lab"),
-    ("心肌酶谱", "04", "次", 55, "lab_common", "lab"),
-    ("降钙素原测定", "04", "次", 120, "lab_common", "lab"),
-    ("乙肝两对半", "04", "次", 40, "lab_common", "lab"),
-    ("输血前四项", "04", "次", 95, "lab_common", "lab"),
-    ("胸部CT平扫", "03", "次", 180, "ct", "rad"),
-    ("头颅CT平扫", "03", "次", 160, "ct", "rad"),
-    ("腰椎CT平扫", "03", "次", 180, "ct", "rad"),
-    ("全腹部CT增强", "03", "次", 560, "ct", "rad"),
-    ("头颅MRI平扫", "03", "次", 450, "ct", "rad"),
-    ("腰椎MRI平扫", "03", "次", 450, "ct", "rad"),
-    ("膝关节MRI平扫", "03", "次", 460, "ct", "rad"),
-    ("腹部彩超(肝胆胰脾)", "03", "次", 120, "us", "us"),
-    ("泌尿系彩超", "03", "次", 100, "us", "us"),
-    ("甲状腺彩超", "03", "次", 90, "us", "us"),
-    ("心脏彩超", "03", "次", 220, "us", "us"),
-    ("颈动脉彩超", "03", "次", 110, "us", "us"),
-    ("妇科彩超(经阴道)", "03", "次", 110, "us", "us"),
-    ("产科彩超", "03", "次", 150, "us", "us"),
-    ("常规心电图检查(十二导)", "03", "次", 25, "us", "us"),
-    ("动态心电图(24小时)", "03", "次", 180, "us", "us"),
-    ("经颅多普勒(TCD)", "03", "次", 80, "us", "us"),
-    ("电子胃镜检查", "03", "次", 240, "gi", "self"),
-    ("电子结肠镜检查", "03", "次", 320, "gi", "self"),
-    ("全身麻醉", "06", "次", 980, "anes_ga", "anes"),
-    ("椎管内麻醉", "06", "次", 650, "anes_sp", "anes"),
-    ("局部浸润麻醉", "06", "次", 80, "anes_la", "anes"),
-    ("病历工本费", "99", "本", 1, "misc", "self"),
+_LOCAL_ITEMS: tuple[tuple, ...] = (
+    # local names for national-sample items, reviewed by the 绩效办 (high revenue)
+    ("中药代煎", "13", "剂", 6.0, "decoct", "pharm", "PCAA0010", True, 0),
+    ("针刀松解术", "13", "次", None, "acu", "self", "PBFA0009", True, 0.10),
+    ("腰椎正侧位片", "03", "次", None, "rad", "rad", "EABVT001", True, 0.12),
+    ("颈椎正侧位片", "03", "次", None, "rad", "rad", "EABVH001", True, 0.10),
+    ("膝关节正侧位片", "03", "次", None, "rad", "rad", "EABXJ001", True, 0.06),
+    ("ANA定量", "04", "次", None, "lab", "lab", "CGF06001", True, 0.05),
+    ("类风湿抗CCP抗体", "04", "次", None, "lab", "lab", "CGF11001", True, 0.04),
+    ("中频脉冲电治疗", "05", "次", None, "rehab", "self", "MEBZX014", True, 0.12),
+    ("盆底康复治疗", "05", "次", None, "pp", "self", "MEBTZ001", True, 0.30),
+    ("肺通气功能检查", "03", "次", None, "resp", "self", "FJE1A402", True, 0.20),
+    ("内痔注射治疗", "06", "次", None, "anal_minor", "self", "PBEA0007", True, 0.30),
+    ("中医体质辨识", "13", "次", None, "tcm_diet", "self", "PCBA0004", True, 0.35),
+    ("胃镜下止血术", "05", "次", None, "op_local", "self", "KPB3R601", True, 0),
+    ("冠状动脉造影术", "03", "次", None, "op_local", "or", "EACKV001", True, 0),
+    ("经皮肾镜钬激光碎石术", "06", "次", None, "op_local", "or", "HRB7N501", True, 0),
+    ("乳腺纤维瘤切除术", "06", "次", None, "op_local", "or", "HYA6U307", True, 0),
+    ("关节镜下肩袖修补术", "06", "次", None, "op_local", "or", "HWE7P501", True, 0),
+    ("术中快速冰冻切片", "03", "次", None, "path_local", "path", "BCBA0001", True, 0),
+    ("免疫组化染色", "03", "每抗体", None, "path_local", "path", "BEAC0001", True, 0),
+    # close local variants of national names, not yet reviewed (fuzzy matching finds them)
+    ("刮痧疗法", "13", "次", None, "tcm_special", "self", "PBFA0017", False, 0.015),
+    ("红外线照射(局部)", "05", "次", None, "rehab", "self", "MEAYR001", False, 0.006),
+    ("干扰电疗法", "05", "次", None, "rehab", "self", "MEBZX015", False, 0.004),
+    ("足底反射疗法", "13", "次", None, "tuina", "self", "PBDF0008", False, 0.02),
+    ("骶髂关节X线片", "03", "次", None, "rad", "rad", "EABXC001", False, 0.01),
+    ("电子支气管镜检查", "03", "次", None, "op_local", "self", "FJD1A601", False, 0),
+    # local items without a counterpart in the national sample
+    ("普通针刺", "13", "次", 28, "acu", "self", "", False, 0.01),
+    ("电针治疗", "13", "次", 35, "acu", "self", "", False, 0.005),
+    ("温针灸", "13", "次", 38, "acu", "self", "", False, 0.0025),
+    ("艾灸(艾条灸)", "13", "次", 25, "acu", "self", "", False, 0.0037),
+    ("拔罐(火罐)", "13", "次", 12, "acu", "self", "", False, 0.0037),
+    ("穴位贴敷治疗", "13", "次", 18, "acu", "self", "", False, 0.0025),
+    ("耳穴压豆", "13", "次", 10, "acu", "self", "", False, 0.0025),
+    ("头皮针", "13", "次", 30, "acu", "self", "", False, 0.0013),
+    ("穴位注射", "13", "次", 15, "acu", "self", "", False, 0.0013),
+    ("中药熏洗治疗", "13", "次", 40, "tcm_special", "self", "", False, 0.0075),
+    ("中药塌渍治疗", "13", "次", 35, "tcm_special", "self", "", False, 0.005),
+    ("中药熏蒸治疗(局部)", "13", "次", 45, "tcm_special", "self", "", False, 0.005),
+    ("中药封包治疗", "13", "次", 30, "tcm_special", "self", "", False, 0.005),
+    ("颈椎病推拿治疗", "13", "次", 60, "tuina", "self", "", False, 0.0075),
+    ("腰椎间盘突出推拿治疗", "13", "次", 60, "tuina", "self", "", False, 0.0075),
+    ("血常规(五分类)", "04", "次", 20, "lab_local", "lab", "", False, 0.0075),
+    ("尿常规", "04", "次", 10, "lab_local", "lab", "", False, 0.003),
+    ("粪便常规+隐血", "04", "次", 12, "lab_local", "lab", "", False, 0.0015),
+    ("肝功能(12项)", "04", "次", 48, "lab_local", "lab", "", False, 0.0015),
+    ("肾功能(3项)", "04", "次", 24, "lab_local", "lab", "", False, 0.0015),
+    ("血脂四项", "04", "次", 30, "lab_local", "lab", "", False, 0.0008),
+    ("电解质(4项)", "04", "次", 20, "lab_local", "lab", "", False, 0.0015),
+    ("葡萄糖测定", "04", "次", 5, "lab_local", "lab", "", False, 0.0015),
+    ("糖化血红蛋白", "04", "次", 50, "lab_local", "lab", "", False, 0.0004),
+    ("C反应蛋白测定", "04", "次", 25, "lab_local", "lab", "", False, 0.0015),
+    ("凝血四项", "04", "次", 60, "lab_local", "lab", "", False, 0.0008),
+    ("心肌酶谱", "04", "次", 55, "lab_local", "lab", "", False, 0.0004),
+    ("降钙素原测定", "04", "次", 120, "lab_local", "lab", "", False, 0.0003),
+    ("乙肝两对半", "04", "次", 40, "lab_local", "lab", "", False, 0.0006),
+    ("输血前四项", "04", "次", 95, "lab_local", "lab", "", False, 0.0003),
+    ("胸部CT平扫", "03", "次", 180, "ct", "rad", "", False, 0.3),
+    ("头颅CT平扫", "03", "次", 160, "ct", "rad", "", False, 0.25),
+    ("腰椎CT平扫", "03", "次", 180, "ct", "rad", "", False, 0.2),
+    ("全腹部CT增强", "03", "次", 560, "ct", "rad", "", False, 0.05),
+    ("头颅MRI平扫", "03", "次", 450, "ct", "rad", "", False, 0.07),
+    ("腰椎MRI平扫", "03", "次", 450, "ct", "rad", "", False, 0.08),
+    ("膝关节MRI平扫", "03", "次", 460, "ct", "rad", "", False, 0.05),
+    ("腹部彩超(肝胆胰脾)", "03", "次", 120, "us", "us", "", False, 0.2),
+    ("泌尿系彩超", "03", "次", 100, "us", "us", "", False, 0.1),
+    ("甲状腺彩超", "03", "次", 90, "us", "us", "", False, 0.07),
+    ("心脏彩超", "03", "次", 220, "us", "us", "", False, 0.06),
+    ("颈动脉彩超", "03", "次", 110, "us", "us", "", False, 0.07),
+    ("妇科彩超(经阴道)", "03", "次", 110, "us", "us", "", False, 0.08),
+    ("产科彩超", "03", "次", 150, "us", "us", "", False, 0.07),
+    ("常规心电图检查(十二导)", "03", "次", 25, "us", "us", "", False, 0.3),
+    ("动态心电图(24小时)", "03", "次", 180, "us", "us", "", False, 0.03),
+    ("经颅多普勒(TCD)", "03", "次", 80, "us", "us", "", False, 0.02),
+    ("电子胃镜检查", "03", "次", 240, "gi", "self", "", False, 0.06),
+    ("电子结肠镜检查", "03", "次", 320, "gi", "self", "", False, 0.03),
+    ("全身麻醉", "06", "次", 260, "anes_ga", "anes", "", False, 0),
+    ("椎管内麻醉", "06", "次", 220, "anes_sp", "anes", "", False, 0),
+    ("局部浸润麻醉", "06", "次", 80, "anes_la", "anes", "", False, 0),
+    ("病历工本费", "99", "本", 1, "misc", "self", "", False, 0),
 )
 
 # --------------------------------------------------------------------------------------------------
 # Operations (手术操作, ICD-9-CM-3 style) per surgical department: code, name, grade (SSJB 1–4),
 # minimally invasive (WCBZ), anaesthesia (MZFS), charge item (catalogue code or local name),
-# surgical materials (material names).
+# surgical materials (material names). The first operations of a department are the most
+# frequent (weight 5/(k+1)); they are national-sample items (or reviewed local names for them),
+# operations without a counterpart in the samples come last.
 # --------------------------------------------------------------------------------------------------
 OPERATIONS: dict[str, tuple[tuple, ...]] = {
     "普外科": (
+        ("85.2100", "乳房病损局部切除术", 2, 0, "局麻", "乳腺纤维瘤切除术", ("可吸收缝合线",)),
+        ("55.0401", "经皮肾镜碎石取石术", 3, 1, "椎管内麻醉", "经皮肾镜钬激光碎石术", ("负压引流器",)),
+        ("59.8x01", "经皮肾输尿管支架置入术", 2, 1, "局麻", "HRF6K501", ()),
+        ("85.4301", "乳腺癌改良根治术", 4, 0, "全麻", "HYA6X302", ("可吸收缝合线", "负压引流器")),
+        ("85.0x01", "乳房脓肿切开引流术", 1, 0, "局麻", "HYA6R301", ()),
+        ("55.0101", "腹腔镜下肾囊肿去顶术", 3, 1, "全麻", "HRB6S502", ("一次性腹腔镜穿刺器",)),
         ("51.2301", "腹腔镜下胆囊切除术", 3, 1, "全麻", "腹腔镜下胆囊切除术", ("一次性腹腔镜穿刺器", "可吸收缝合线")),
-        ("47.0901", "腹腔镜下阑尾切除术", 2, 1, "全麻", "腹腔镜下阑尾切除术", ("一次性腹腔镜穿刺器", "可吸收缝合线")),
-        ("53.0001", "单侧腹股沟疝修补术", 2, 0, "椎管内麻醉", "腹股沟疝修补术", ("疝修补补片", "可吸收缝合线")),
-        ("06.3901", "甲状腺部分切除术", 3, 0, "全麻", "甲状腺部分切除术", ("可吸收缝合线", "负压引流器")),
-        ("85.2100", "乳房病损局部切除术", 2, 0, "局麻", "HYA6U307", ("可吸收缝合线",)),
     ),
     "骨伤科": (
-        ("80.5101", "腰椎间盘切除术", 3, 0, "全麻", "腰椎间盘髓核摘除术", ("可吸收缝合线", "负压引流器")),
-        ("79.3501", "股骨骨折切开复位内固定术", 3, 0, "椎管内麻醉", "股骨骨折切开复位内固定术", ("骨科内固定钢板", "骨科螺钉")),
-        ("81.5100", "全髋关节置换术", 4, 0, "全麻", "人工全髋关节置换术", ("人工髋关节假体", "骨水泥")),
-        ("81.5400", "全膝关节置换术", 4, 0, "椎管内麻醉", "人工全膝关节置换术", ("人工膝关节假体", "骨水泥")),
+        ("83.6301", "肩袖修补术", 3, 1, "全麻", "关节镜下肩袖修补术", ("骨科螺钉", "可吸收缝合线")),
+        ("79.3901", "肩胛骨骨折切开复位内固定术", 3, 0, "全麻", "HWC7M301", ("骨科内固定钢板", "骨科螺钉")),
         ("79.0200", "前臂骨折闭合复位术", 1, 0, "局麻", "骨折手法整复术(中医正骨)", ("小夹板",)),
+        ("79.8101", "肩锁关节脱位切开复位内固定术", 3, 0, "全麻", "HWD7M301", ("骨科内固定钢板", "骨科螺钉")),
+        ("81.8301", "肩峰成形术", 3, 1, "全麻", "HWC7P502", ("可吸收缝合线",)),
         ("81.8000", "全肩关节置换术", 4, 0, "全麻", "HWG6L301", ("骨科螺钉", "可吸收缝合线")),
+        ("80.5101", "腰椎间盘切除术", 3, 0, "全麻", "腰椎间盘髓核摘除术", ("可吸收缝合线", "负压引流器")),
+        ("81.5100", "全髋关节置换术", 4, 0, "全麻", "人工全髋关节置换术", ("人工髋关节假体", "骨水泥")),
     ),
     "肛肠科": (
-        ("49.4600", "痔切除术", 2, 0, "椎管内麻醉", "PBEA0012", ("可吸收缝合线",)),
+        ("49.4600", "痔切除术", 2, 0, "局麻", "PBEA0012", ("可吸收缝合线",)),
         ("49.4700", "血栓性外痔切除术", 1, 0, "局麻", "PBEA0001", ()),
+        ("49.4200", "痔注射术", 1, 0, "局麻", "内痔注射治疗", ()),
+        ("49.4601", "环状混合痔切除术", 3, 0, "椎管内麻醉", "PBEA0003", ("可吸收缝合线",)),
+        ("48.9101", "直肠脱垂注射术", 2, 0, "局麻", "PBEA0009", ()),
         ("49.1201", "肛瘘切开术", 2, 0, "椎管内麻醉", "肛瘘切开挂线术", ("可吸收缝合线",)),
         ("49.0101", "肛周脓肿切开引流术", 1, 0, "局麻", "肛周脓肿切开引流术", ()),
     ),
     "妇产科": (
-        ("74.1x01", "子宫下段剖宫产术", 3, 0, "椎管内麻醉", "剖宫产术(子宫下段)", ("可吸收缝合线",)),
         ("73.5900", "手法助产", 1, 0, "局麻", "阴道分娩助产", ()),
-        ("68.4901", "腹腔镜下全子宫切除术", 4, 1, "全麻", "腹腔镜下全子宫切除术", ("一次性腹腔镜穿刺器", "可吸收缝合线")),
-        ("65.2501", "腹腔镜下卵巢病损切除术", 3, 1, "全麻", "腹腔镜下卵巢囊肿剥除术", ("一次性腹腔镜穿刺器",)),
+        ("85.0x01", "乳房脓肿切开引流术", 1, 0, "局麻", "HYA6R301", ()),
+        ("74.1x01", "子宫下段剖宫产术", 3, 0, "椎管内麻醉", "剖宫产术(子宫下段)", ("可吸收缝合线",)),
         ("69.0900", "刮宫术", 1, 0, "局麻", "诊断性刮宫术", ()),
+        ("85.2100", "乳房病损局部切除术", 2, 0, "局麻", "HYA6U307", ("可吸收缝合线",)),
+        ("65.2501", "腹腔镜下卵巢病损切除术", 3, 1, "全麻", "腹腔镜下卵巢囊肿剥除术", ("一次性腹腔镜穿刺器",)),
     ),
     "五官科": (
-        ("13.4100", "白内障超声乳化抽吸术", 3, 1, "局麻", "白内障超声乳化摘除术", ("人工晶体",)),
+        ("08.2101", "睑板腺囊肿切除术", 1, 0, "局麻", "HED6U301", ()),
+        ("08.2001", "眼睑病损切除术", 2, 0, "局麻", "HED6U304", ("可吸收缝合线",)),
+        ("08.8101", "眼睑裂伤缝合术", 2, 0, "局麻", "HED7P312", ("可吸收缝合线",)),
         ("28.2x00", "扁桃体切除术", 2, 0, "全麻", "330610001", ("可吸收缝合线",)),
-        ("21.3101", "鼻内镜下鼻息肉切除术", 3, 1, "全麻", "鼻内镜下鼻息肉切除术", ("鼻腔填塞材料",)),
-        ("22.6301", "鼻内镜下筛窦开放术", 3, 1, "全麻", "鼻内镜下筛窦开放术", ("鼻腔填塞材料",)),
+        ("16.0901", "眼眶减压术", 3, 1, "全麻", "HEB7B601", ("鼻腔填塞材料",)),
+        ("13.4100", "白内障超声乳化抽吸术", 3, 1, "局麻", "白内障超声乳化摘除术", ("人工晶体",)),
     ),
     "心血管内科": (
-        ("36.0601", "冠状动脉药物洗脱支架置入术", 4, 1, "局麻", "经皮冠状动脉支架置入术", ("冠脉药物洗脱支架", "PTCA球囊导管", "导引导丝")),
         ("88.5501", "冠状动脉造影", 3, 1, "局麻", "冠状动脉造影术", ("造影导管", "导引导丝")),
-        ("37.8100", "单腔永久起搏器置入术", 3, 1, "局麻", "永久起搏器置入术", ("单腔起搏器",)),
+        ("39.5001", "经皮外周动脉球囊扩张术", 3, 1, "局麻", "HL97E201", ("PTCA球囊导管", "导引导丝")),
+        ("39.7901", "经皮动脉血栓抽吸术", 3, 1, "局麻", "HL96P203", ("导引导丝",)),
+        ("36.0601", "冠状动脉药物洗脱支架置入术", 4, 1, "局麻", "经皮冠状动脉支架置入术", ("冠脉药物洗脱支架", "PTCA球囊导管", "导引导丝")),
     ),
     "消化内科": (
-        ("45.4201", "内镜下结肠息肉切除术", 2, 1, "全麻", "内镜下结肠息肉切除术", ("一次性圈套器", "止血夹")),
-        ("45.1601", "胃镜下胃活检", 1, 1, "局麻", "电子胃镜检查", ("一次性活检钳",)),
-        ("44.4301", "内镜下胃出血止血术", 3, 1, "全麻", "内镜下消化道出血止血术", ("止血夹",)),
+        ("44.4301", "内镜下胃出血止血术", 3, 1, "局麻", "胃镜下止血术", ("止血夹",)),
         ("48.3502", "内镜下直肠出血止血术", 2, 1, "局麻", "KPU3R601", ("止血夹",)),
+        ("42.3301", "内镜下食管静脉曲张套扎术", 3, 1, "局麻", "KPA7D601", ()),
+        ("45.1601", "胃镜下胃活检", 1, 1, "局麻", "电子胃镜检查", ("一次性活检钳",)),
+        ("45.4302", "内镜下结肠黏膜剥离术", 4, 1, "局麻", "KPS6T601", ("一次性圈套器", "止血夹")),
+        ("43.1101", "经皮内镜下胃造口术", 3, 1, "局麻", "KPD6S601", ()),
+        ("45.4201", "内镜下结肠息肉切除术", 2, 1, "局麻", "内镜下结肠息肉切除术", ("一次性圈套器", "止血夹")),
     ),
     "呼吸内科": (
         ("33.2400", "支气管镜活检", 2, 1, "局麻", "FJD1K601", ("一次性活检钳",)),
+        ("33.2200", "纤维支气管镜检查", 1, 1, "局麻", "电子支气管镜检查", ()),
+        ("34.2101", "内科胸腔镜肺活检术", 3, 1, "局麻", "HJE6D502", ("一次性活检钳",)),
         ("34.9100", "胸腔穿刺术", 1, 0, "局麻", "胸腔穿刺术", ("胸腔闭式引流装置",)),
     ),
     "重症医学科": (
-        ("31.1x00", "暂时性气管切开术", 2, 0, "局麻", "气管切开术", ("气管切开插管",)),
         ("38.9301", "中心静脉导管置入术", 1, 0, "局麻", "120400011", ("中心静脉导管",)),
+        ("31.1x00", "暂时性气管切开术", 2, 0, "局麻", "气管切开术", ("气管切开插管",)),
     ),
 }
-OPERATION_RATE = {"普外科": 0.75, "骨伤科": 0.55, "肛肠科": 0.85, "妇产科": 0.7, "五官科": 0.75,
+OPERATION_RATE = {"普外科": 0.75, "骨伤科": 0.45, "肛肠科": 0.85, "妇产科": 0.2, "五官科": 0.7,
                   "心血管内科": 0.3, "消化内科": 0.3, "呼吸内科": 0.12, "重症医学科": 0.3}
+# pathology 病理 with operations: department → P(surgical specimen 手术标本病理诊断)
+PATHOLOGY_RATE = {"普外科": 0.7, "骨伤科": 0.15, "肛肠科": 0.5, "妇产科": 0.45, "五官科": 0.55,
+                  "消化内科": 0.6, "呼吸内科": 0.7}
+PATHOLOGY_SPECIMEN_CODE = "270300005"  # 手术标本检查与诊断 (2001 code; crosswalk → BCAC0001)
 
 # --------------------------------------------------------------------------------------------------
 # Materials 卫生材料 (synthetic): name, unit, price, tag
@@ -399,59 +513,107 @@ _HERBS: tuple[tuple[str, float, int], ...] = (
 )
 
 # realistic magnitudes for the high-volume daily items (still synthetic)
+# realistic magnitudes for the high-volume daily items (still synthetic)
 _PRICE_OVERRIDE = {
-    "120100001": 8.0, "120100003": 28.0, "120100004": 18.0, "120100005": 10.0, "120400001": 3.0,
-    "120400002": 5.0, "120400006": 12.0, "120400007": 15.0, "110100001": 1.0, "110900001d": 30.0,
+    "120100001": 1.0, "120100003": 9.0, "120100004": 5.0, "120100005": 3.0, "120400001": 2.0,
+    "120400002": 3.0, "120400006": 4.0, "120400007": 4.0, "110100001": 1.0, "110900001d": 30.0,
     "110900001c": 40.0, "110900001b": 55.0, "110900001a": 90.0, "110900003": 120.0,
 }
+# fixed pool shares of Hubei-only item groups inside their order pools
+_HUBEI_POOL_SHARE = {"gen_tx": 0.35, "wound": 0.1, "oxygen": 0.05, "neb": 0.05, "eye": 0.45,
+                     "ent": 0.2}
 
 HERB_PROCESSING_CODE = "PCAA0002"  # 中药小包装饮片调剂, charged per 剂 with herbal prescriptions
+IP_TCM_DIAG_CODE = "AAAK0001"  # 住院中医辨证论治, daily on TCM wards
+DECOCTION_NAME = "中药代煎"  # local name of PCAA0010 常压煎药, charged per 剂
+
+# who reviewed the confirmed mappings (绩效办 role + person), by rotation
+_REVIEWERS = ("绩效办-张工", "绩效办-李工", "医务科-王工")
+
+
+@lru_cache(maxsize=1)
+def _national() -> pd.DataFrame:
+    return _read("national_service_items_2023.sample.tsv")
+
+
+@lru_cache(maxsize=1)
+def crosswalk_reach() -> dict[str, str]:
+    """2001 nine-digit code → national-sample 2023 code (crosswalk rows with both codes filled)."""
+    cw = _read("service_code_crosswalk_2023_2012.sample.tsv")
+    nat = set(_national().item_code)
+    out: dict[str, str] = {}
+    for r in cw.itertuples(index=False):
+        if re.fullmatch(r"\d{9}", r.code_2001) and r.code_2023 in nat:
+            out.setdefault(r.code_2001, r.code_2023)
+    return out
+
+
+def standard_code_of(his_code: str, confirmed: dict[str, str] | None = None) -> tuple[str, str]:
+    """(national code, path) by the matching rules of the point-value library (for checks).
+
+    Paths: ``national`` (the code itself), ``suffix`` (``<code>-<suffix>``), ``crosswalk`` (a
+    nine-digit 2001 code, optional lower-case sub-code letter), ``confirmed`` (the mapping seed),
+    or ``("", "unmapped")``.
+    """
+    nat = set(_national().item_code)
+    if his_code in nat:
+        return his_code, "national"
+    m = re.fullmatch(r"(.+)-[0-9A-Za-z]+", his_code)
+    if m and m.group(1) in nat:
+        return m.group(1), "suffix"
+    m = re.fullmatch(r"(\d{9})[a-z]?", his_code)
+    if m and m.group(1) in crosswalk_reach():
+        return crosswalk_reach()[m.group(1)], "crosswalk"
+    if confirmed and confirmed.get(his_code) in nat:
+        return confirmed[his_code], "confirmed"
+    return "", "unmapped"
 
 
 @lru_cache(maxsize=1)
 def build_charge_items() -> pd.DataFrame:
-    """GY_SFXM rows plus internal columns ``tag`` (for order pools), ``exec_role``, ``origin``.
+    """GY_SFXM rows plus internal columns (see the module docstring).
 
     Drugs are included as charge items too (SFXMDM = YPDM, FYLB 西药费/中成药费/中草药费), as the
     收费项目 views of many HIS products do, so every charge line's SFXMDM is in GY_SFXM.
     """
-    nat = _read("national_service_items_2023.sample.tsv")
+    nat = _national()
     cw = _read("service_code_crosswalk_2023_2012.sample.tsv")
     hb = _read("hubei_price_items_2023.sample.tsv")
     rows: list[dict] = []
     seen: set[str] = set()
 
-    def add(code, name, fee, unit, price, tag, role, origin, tybz=0):
+    def add(code, name, fee, unit, price, tag, role, origin, std="", pshare=0.0, tybz=0):
         if code in seen or not name:
             return
         seen.add(code)
         rows.append({"SFXMDM": code, "SFXMMC": name, "FYLB": fee, "FYLBMC": FEE_CLASSES[fee],
                      "DW": unit or "次", "DJ": float(price), "TYBZ": tybz, "tag": tag,
-                     "exec_role": role, "origin": origin})
+                     "exec_role": role, "origin": origin, "std_code": std, "pshare": float(pshare)})
 
     nat_by_code = {r.item_code: r for r in nat.itertuples(index=False)}
+    reach = crosswalk_reach()
     cw9 = cw[cw.code_2001.str.fullmatch(r"\d{9}")]
-    # nine-digit code → (invoice class, national code reached through the crosswalk)
-    cw_map: dict[str, tuple[str, str]] = {}
+    cw_invoice: dict[str, str] = {}  # nine-digit code → invoice class (any crosswalk row)
     for r in cw9.itertuples(index=False):
-        if r.code_2001 not in cw_map or (r.code_2023 and not cw_map[r.code_2001][1]):
-            cw_map[r.code_2001] = (r.invoice_class, r.code_2023)
-    reached_national = {v[1] for v in cw_map.values() if v[1] in nat_by_code}
+        if r.invoice_class:
+            cw_invoice.setdefault(r.code_2001, r.invoice_class)
+        elif r.code_2023 in nat_by_code:
+            cw_invoice.setdefault(r.code_2001, nat_by_code[r.code_2023].invoice_class)
 
-    # 1. Hubei items (nine-digit; with sub-codes a/b/…/x), names from the Hubei sample
+    # 1. nine-digit items of the Hubei sample (with sub-codes a/b/…/x), names from the Hubei sample
+    hubei_rows = []
     parent_name: dict[str, str] = {}
     for r in hb.itertuples(index=False):
-        code = r.item_code
-        base = code[:9]
+        code, base = r.item_code, r.item_code[:9]
         if len(code) == 9:
             parent_name[code] = r.item_name
-        name = r.item_name if len(code) == 9 else f"{parent_name.get(base, '')}({r.item_name})".lstrip("(")
-        if len(code) > 9 and base not in parent_name:
-            name = r.item_name
         if not r.item_name:
             continue
+        name = r.item_name
+        if len(code) > 9 and base in parent_name and parent_name[base] != r.item_name:
+            name = f"{parent_name[base]}({r.item_name})"
         tag, role, fee = _hubei_tag(code)
-        inv = cw_map.get(base, ("", ""))[0]
+        inv = cw_invoice.get(base, "")
         if inv in INVOICE_TO_FEE:
             fee = INVOICE_TO_FEE[inv]
         if tag == "reg":
@@ -470,47 +632,64 @@ def build_charge_items() -> pd.DataFrame:
             tag = "er_diag"
         elif base == "111000002":
             tag = "consult"
+        elif tag == "consult" and base not in reach:
+            tag = "consult_misc"
         elif base in ("120400001", "120400002", "120400006", "120400007"):
             tag = "inject"
         elif tag == "inject":
             tag = "gen_tx"
-        origin = "nine_crosswalk" if base in cw_map else "nine_hubei"
-        nat_row = nat_by_code.get(cw_map.get(base, ("", ""))[1])
-        price = _price(code, fee, *(
-            (nat_row.hr_value, nat_row.tech_difficulty, nat_row.risk_level) if nat_row else ("", "", "")))
-        price = _PRICE_OVERRIDE.get(code, price)
-        add(code, name, fee, r.unit, price, tag, role, origin)
+        hubei_rows.append((code, base, name, fee, r.unit, tag, role))
+    for code, base, name, fee, unit, tag, role in hubei_rows:
+        std = reach.get(base, "")
+        if std:
+            n = nat_by_code[std]
+            price = _price(code, fee, n.hr_value, n.tech_difficulty, n.risk_level)
+            origin = "nine_crosswalk"
+        else:
+            # ward procedures (12…) are cheap even when invoiced as 手术费 (清创缝合)
+            price = _price(code, fee, ranges={**_HUBEI_RANGE, "06": (20, 120)} if code[:2] == "12" else _HUBEI_RANGE)
+            origin = "nine_hubei"
+        add(code, name, fee, unit, _PRICE_OVERRIDE.get(code, price), tag, role, origin, std)
+    # Hubei-only groups get a fixed share of their order pools (cheap, frequent ward procedures)
+    for tag, share in _HUBEI_POOL_SHARE.items():
+        idx = [i for i, r in enumerate(rows) if r["tag"] == tag and r["origin"] == "nine_hubei"]
+        for i, s in zip(idx, _zipf([rows[i]["SFXMDM"] for i in idx], share), strict=True):
+            rows[i]["pshare"] = s
 
     # 2. crosswalk nine-digit codes reaching the national sample but absent from the Hubei sample
-    for code, (inv, c2023) in sorted(cw_map.items()):
-        if c2023 in nat_by_code and code not in seen:
-            n = nat_by_code[c2023]
-            fee = INVOICE_TO_FEE.get(inv or n.invoice_class, "99")
-            tag, role = _national_tag(c2023)
-            name = cw9[cw9.code_2001 == code].name_2001.iloc[0]
-            if code == "480000006":
-                tag = "tcm_diag"
-            add(code, name, fee, n.unit, _price(code, fee, n.hr_value, n.tech_difficulty, n.risk_level),
-                tag, role, "nine_crosswalk")
+    for code, c2023 in sorted(reach.items()):
+        if code in seen:
+            continue
+        n = nat_by_code[c2023]
+        fee = INVOICE_TO_FEE.get(cw_invoice.get(code) or n.invoice_class, "99")
+        tag, role = _national_tag(c2023)
+        name = cw9[cw9.code_2001 == code].name_2001.iloc[0]
+        if code == "480000006":
+            tag = "tcm_diag"
+        elif code.startswith("2703") or code == "270800007":
+            tag, role = "path_cw", "path"
+        add(code, name, fee, n.unit, _price(code, fee, n.hr_value, n.tech_difficulty, n.risk_level),
+            tag, role, "nine_crosswalk", c2023)
 
     # 3. national 2023 items not reached through the crosswalk (a few with a hospital suffix)
+    reached = set(reach.values())
     for n in nat.itertuples(index=False):
-        if n.item_code in reached_national:
+        if n.item_code in reached:
             continue
         fee = INVOICE_TO_FEE.get(n.invoice_class, "99")
         tag, role = _national_tag(n.item_code)
         unit = n.unit or (n.mr_cost_class if n.item_code.startswith("N") else "")
         price = _price(n.item_code, fee, n.hr_value, n.tech_difficulty, n.risk_level)
         tybz = 1 if tag == "radiotherapy" else 0  # the demo hospital has no radiotherapy
-        code = n.item_code
-        if _u(code, "s") < 0.08:
-            code = f"{code}-1"
-        add(code, n.item_name, fee, unit, price, tag, role, "national", tybz)
+        code, origin = n.item_code, "national"
+        if _u(code, "s") < 0.08 and code not in (HERB_PROCESSING_CODE, IP_TCM_DIAG_CODE):
+            code, origin = f"{code}-1", "national_suffix"
+        add(code, n.item_name, fee, unit, price, tag, role, origin, n.item_code, tybz=tybz)
         if _u(n.item_code, "s2") < 0.02:
             add(f"{n.item_code}-2", f"{n.item_name}(加收)", fee, unit, round(price * 0.3, 1), tag, role,
-                "national", tybz)
+                "national_suffix", n.item_code, tybz=tybz)
 
-    # 4. local-code items (ZL…), including surgeries not found in the samples
+    # 4. local-code items (ZL…), including operations without a counterpart in the samples
     local = list(_LOCAL_ITEMS)
     local_names = {x[0] for x in local}
     for dept_ops in OPERATIONS.values():
@@ -518,10 +697,20 @@ def build_charge_items() -> pd.DataFrame:
             charge = op[5]
             if charge not in seen and not charge[:1].isdigit() and not charge.isascii() and charge not in local_names:
                 local_names.add(charge)
-                lo, hi = {1: (150, 500), 2: (600, 1500), 3: (1200, 3000), 4: (2500, 6000)}[op[2]]
-                local.append((charge, "06", "次", round(lo + (hi - lo) * _u(charge, "o")), "surg_local", "or"))
-    for i, (name, fee, unit, price, tag, role) in enumerate(local, start=1):
-        add(f"ZL{i:04d}", name, fee, unit, price, tag, role, "local")
+                lo, hi = {1: (100, 400), 2: (400, 1000), 3: (800, 2000), 4: (1800, 4000)}[op[2]]
+                local.append((charge, "06", "次", round(lo + (hi - lo) * _u(charge, "o")), "surg_local", "or",
+                              "", False, 0))
+    for i, (name, fee, unit, price, tag, role, std, reviewed, pshare) in enumerate(local, start=1):
+        code = f"ZL{i:04d}"
+        if std:
+            n = nat_by_code[std]
+            fee = INVOICE_TO_FEE[n.invoice_class]
+            if price is None:
+                price = _price(code, fee, n.hr_value, n.tech_difficulty, n.risk_level)
+            origin = "local_reviewed" if reviewed else "local_variant"
+        else:
+            origin = "local_none"
+        add(code, name, fee, unit, price, tag, role, origin, std, pshare)
 
     # 5. materials 卫生材料 (CL000xxx)
     for i, (name, unit, price, tag) in enumerate(_MATERIALS, start=1):
@@ -536,6 +725,31 @@ def build_charge_items() -> pd.DataFrame:
     df = pd.DataFrame(rows)
     df["XGSJ"] = DICT_XGSJ
     return df.reset_index(drop=True)
+
+
+def mapping_seed_rows() -> list[dict]:
+    """The confirmed mapping 已确认映射 of reviewed local items (his_code → national standard_code)."""
+    items = build_charge_items()
+    nat_name = dict(zip(_national().item_code, _national().item_name, strict=True))
+    out = []
+    for k, r in enumerate(items[items.origin == "local_reviewed"].itertuples(index=False)):
+        month, day = 3 + k % 4, 5 + (k * 7) % 23
+        out.append({"his_code": r.SFXMDM, "standard_code": r.std_code,
+                    "confirmed_by": _REVIEWERS[k % len(_REVIEWERS)],
+                    "confirmed_at": f"2024-{month:02d}-{day:02d}",
+                    "note": f"本院名称“{r.SFXMMC}”，项目内涵同国家规范“{nat_name[r.std_code]}”"})
+    return out
+
+
+def write_mapping_seed(path: str | Path) -> Path:
+    """Write the dbt seed ``charge_item_mapping.csv``; the committed seed must equal its output."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(MAPPING_SEED_COLUMNS), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(mapping_seed_rows())
+    return path
 
 
 @lru_cache(maxsize=1)

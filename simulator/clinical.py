@@ -8,6 +8,12 @@ Line fields: ``jzlx`` (0 门诊 / 1 住院), ``visit`` (visit index or stay inde
 the charge dictionary), ``sl`` quantity, ``t`` charge time (datetime64[s]), ``kd`` ordering
 department 开单科室, ``zx`` executing department 执行科室, ``kdys`` ordering doctor, ``zxr``
 executor (-1 = to be filled), ``rx`` prescription number (-1 = not a drug line).
+
+Besides the profile orders, inpatient days carry bed 床位费, nursing 护理费, ward round 住院诊查费
+and, on TCM wards, 住院中医辨证论治; herbal prescriptions carry 调剂费 and (inpatients always,
+outpatients sometimes) 代煎费; operations carry the surgery fee, anaesthesia 麻醉费 (局麻 mostly
+included), surgical materials and, by department, pathology 病理 (手术标本, sometimes 免疫组化 or
+冰冻切片).
 """
 
 from __future__ import annotations
@@ -18,7 +24,15 @@ import numpy as np
 import pandas as pd
 
 from . import profiles as P
-from .catalogue import HERB_PROCESSING_CODE, OPERATION_RATE, OPERATIONS
+from .catalogue import (
+    DECOCTION_NAME,
+    HERB_PROCESSING_CODE,
+    IP_TCM_DIAG_CODE,
+    OPERATION_RATE,
+    OPERATIONS,
+    PATHOLOGY_RATE,
+    PATHOLOGY_SPECIMEN_CODE,
+)
 from .hospital import DEPARTMENTS, HIS_RECODE_DATE, Department
 from .staff import Staff, pick, synth_names
 from .timeline import DAY, Window, growth_factor, holiday_factor, weekday, winter_factor
@@ -121,12 +135,19 @@ class Clinic:
         it = self.items
         active = it.TYBZ.to_numpy() == 0
         tags = it.tag.to_numpy()
-        codes = it.SFXMDM.tolist()
+        codes = np.array(it.SFXMDM.tolist(), dtype=object)
+        pshare = it.pshare.to_numpy(dtype=float)
         self.kind_pool: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         for kind, ktags in P.KIND_TAGS.items():
+            # items with a fixed pool share (pshare) keep it; the others share the rest by Zipf weight
             idx = np.flatnonzero(active & np.isin(tags, ktags))
-            base = np.array([P.TAG_WEIGHT.get(tags[i], 1.0) for i in idx])
-            self.kind_pool[kind] = (idx, _zipf_weights([codes[i] for i in idx], base))
+            fixed = pshare[idx] > 0
+            p = np.where(fixed, pshare[idx], 0.0)
+            free = np.flatnonzero(~fixed)
+            if len(free):
+                base = np.array([P.TAG_WEIGHT.get(tags[i], 1.0) for i in idx[free]])
+                p[free] = _zipf_weights(list(codes[idx[free]]), base) * max(1.0 - p.sum(), 0.05)
+            self.kind_pool[kind] = (idx, p / p.sum())
         c = self.code_idx
         self.item_reg = c["110100001"]
         self.item_diag = {"01": np.array([c["110200001a"], c["110200001"]]),
@@ -140,6 +161,10 @@ class Clinic:
         self.nursing_p = np.array([0.62, 0.3, 0.08])
         self.item_icu_care = c["120100001"]
         self.item_herb_proc = c[HERB_PROCESSING_CODE]
+        self.item_decoct = self.code_idx_by_name(DECOCTION_NAME)
+        self.item_ip_tcm_diag = c[IP_TCM_DIAG_CODE]
+        self.item_path = c[PATHOLOGY_SPECIMEN_CODE]
+        self.item_path_extra = np.array([self.code_idx_by_name("免疫组化染色"), self.code_idx_by_name("术中快速冰冻切片")])
         self.item_anes = {"全麻": c[_local(it, "全身麻醉")], "椎管内麻醉": c[_local(it, "椎管内麻醉")],
                           "局麻": c[_local(it, "局部浸润麻醉")]}
         # drug pools per department (YPLB 1/2) for outpatient and inpatient use
@@ -352,6 +377,8 @@ class Clinic:
         rx_of, hrow, grams, doses = self._herb_rx(rng, len(has_herb))
         lines_for(has_herb[rx_of], self.drug_item[hrow], grams, (15, 60), rx_base + rx_of)
         lines_for(has_herb, np.full(len(has_herb), self.item_herb_proc), doses.astype(float), (15, 60))
+        dec = rng.random(len(has_herb)) < P.OP_DECOCTION_SHARE  # 代煎 by the hospital
+        lines_for(has_herb[dec], np.full(int(dec.sum()), self.item_decoct), doses[dec].astype(float), (15, 60))
         rx_base += len(has_herb)
 
         lines = cat_lines(parts)
@@ -446,7 +473,7 @@ class Clinic:
             m = np.flatnonzero((op_dept == di) & (u < OPERATION_RATE[dname]))
             if not len(m):
                 continue
-            w = np.array([5.0 / (k + 1) for k in range(len(ops))])
+            w = np.array([1.0 / (k + 1) ** P.OPERATION_RANK_EXPONENT for k in range(len(ops))])
             w /= w.sum()
             k1 = np.minimum(np.searchsorted(np.cumsum(w), choice[m]), len(ops) - 1)
             op_day[m] = od[m]
@@ -513,6 +540,10 @@ class Clinic:
         nurse = self.item_nursing[rng.choice(3, n, p=self.nursing_p)]
         add(allidx, np.where(icu, self.item_icu_care, nurse), np.where(icu, 24.0, 1.0))
         add(allidx, np.full(n, self.item_ip_diag), np.ones(n))
+        # TCM wards: 住院中医辨证论治 on most days
+        tcm_dept = np.array([d.tcm for d in DEPARTMENTS])
+        td = np.flatnonzero(tcm_dept[dept] & (rng.random(n) < P.IP_TCM_DIAG_P))
+        add(td, np.full(len(td), self.item_ip_tcm_diag), np.ones(len(td)))
         # admission-day work-up
         a0 = np.flatnonzero(j == 0)
         for kind, lam in P.ADMIT.items():
@@ -521,7 +552,8 @@ class Clinic:
             add(own, self._kind_lines(rng, kind, len(own)), np.ones(len(own)))
         # daily orders by department profile
         for di in np.unique(dept):
-            prof = {**P.IP_COMMON, **{k: v * P.IP_KIND_FACTOR for k, v in P.IP.get(DEPARTMENTS[di].name, {}).items()}}
+            prof = {**P.IP_COMMON, **{k: v * (P.IP_TCM_FACTOR if k in P.IP_TCM_KINDS else P.IP_KIND_FACTOR)
+                                      for k, v in P.IP.get(DEPARTMENTS[di].name, {}).items()}}
             dd = np.flatnonzero(dept == di)
             for kind, lam in prof.items():
                 if kind in ("drugs", "herb"):
@@ -547,6 +579,7 @@ class Clinic:
         rx_of, hrow, grams, doses = self._herb_rx(rng, len(hd))
         add(hd[rx_of], self.drug_item[hrow], grams, rx=rx_base + rx_of)
         add(hd, np.full(len(hd), self.item_herb_proc), doses.astype(float))
+        add(hd, np.full(len(hd), self.item_decoct), doses.astype(float))  # inpatients: always decocted
         rx_base += len(hd)
         # operations on their day: surgery fee (手术室), anaesthesia (麻醉科), materials
         op_lines = self._operation_lines(rng, stays, s, j, day, dept)
@@ -580,9 +613,27 @@ class Clinic:
                 "zxr": np.full(k, -1, np.int64), "rx": np.full(k, -1, np.int64), "zx": np.zeros(k, np.int64)}
         parts.append({**base, "item": charge, "sl": np.ones(k), "kd": dept[pos], "kdys": surgeon})
         first = sub.ssxh.to_numpy() == 1
-        fb = {kk: v[first] for kk, v in base.items()}
-        parts.append({**fb, "item": anes[first], "sl": np.ones(first.sum()), "kd": anes_dept[first],
-                      "kdys": anesth[first]})
+        # anaesthesia fee 麻醉费 (麻醉科) with the first operation; local infiltration by the surgeon is
+        # mostly part of the operation fee, charged separately only when the anaesthetist gave it
+        local = np.array([x[4] == "局麻" for x in opdef], dtype=bool)
+        charged = first & (~local | (rng.random(k) < P.LOCAL_ANAESTHESIA_CHARGED))
+        fb = {kk: v[charged] for kk, v in base.items()}
+        parts.append({**fb, "item": anes[charged], "sl": np.ones(charged.sum()), "kd": anes_dept[charged],
+                      "kdys": anesth[charged]})
+        # pathology 病理: surgical specimen (蜡块), sometimes immunohistochemistry or a frozen section
+        prate = np.array([PATHOLOGY_RATE.get(d, 0.0) for d in sub.dept])
+        pi = np.flatnonzero(first & (rng.random(k) < prate))
+        if len(pi):
+            pb = {kk: v[pi] for kk, v in base.items()}
+            parts.append({**pb, "item": np.full(len(pi), self.item_path), "sl": rng.integers(1, 4, len(pi)).astype(float),
+                          "kd": dept[pos][pi], "kdys": surgeon[pi]})
+            extra = pi[rng.random(len(pi)) < 0.15]
+            if len(extra):
+                which = (rng.random(len(extra)) < 0.3).astype(np.int64)  # 0 免疫组化, 1 冰冻
+                eb = {kk: v[extra] for kk, v in base.items()}
+                sl = np.where(which == 0, rng.integers(2, 7, len(extra)), 1).astype(float)
+                parts.append({**eb, "item": self.item_path_extra[which], "sl": sl, "kd": dept[pos][extra],
+                              "kdys": surgeon[extra]})
         mats = [(i, self.code_idx_by_name(m)) for i, x in enumerate(opdef) for m in x[6] + ("一次性手术衣", "手术贴膜")]
         if mats:
             mi = np.array([m[0] for m in mats], dtype=np.int64)

@@ -51,7 +51,7 @@ def test_run_materialises_raw_and_staging(pipeline_run):
                 "SELECT table_name, estimated_size FROM duckdb_tables() WHERE schema_name = 'staging'"
             ).fetchall()
         }
-        assert len(staged) == sum(len(s.tables) for s in load_sources().values())
+        assert len(staged) == sum(len(s.tables) for s in load_sources().values()) + 3  # + reference catalogues
         for name in staged:
             assert con.execute(f"SELECT count(*) FROM staging.{name}").fetchone()[0] > 0, name
         # Staging deduplicates on the key and pseudonymises patients: no HIS patient id survives.
@@ -94,3 +94,64 @@ def test_dbt_source_freshness_passes_after_the_run(pipeline_run):
     )
     assert out.returncode == 0, out.stdout[-3000:]
     assert out.stdout.count("PASS freshness of") == 23, out.stdout[-3000:]
+
+
+@pytest.mark.slow
+def test_points_layer_on_the_small_demo(pipeline_run):
+    data, _, proc = pipeline_run
+    assert proc.returncode == 0
+    con = duckdb.connect(str(data / "warehouse.duckdb"), read_only=True)
+    try:
+        # Every charge line is in the points fact, once per role of its split category.
+        lines = con.execute("SELECT count(*) FROM staging.stg_his__charge_lines").fetchone()[0]
+        assert con.execute("SELECT count(DISTINCT charge_line_id) FROM marts.fct_charge_line_points").fetchone()[0] == lines
+        # Drugs (10/11/12), consumables (09), beds (08) and registration (01) earn nothing.
+        assert con.execute(
+            "SELECT count(*) FROM marts.fct_charge_line_points "
+            "WHERE fee_category_code IN ('01','08','09','10','11','12') AND points <> 0"
+        ).fetchone()[0] == 0
+        scored, points = con.execute(
+            "SELECT count(*), sum(points) FROM marts.fct_charge_line_points WHERE points_status = 'scored'"
+        ).fetchone()
+        assert scored > 0 and points > 0
+        # Department totals reconcile with line points to 4 decimals, every month.
+        diff = con.execute(
+            "SELECT max(abs(l.p - d.p)) FROM (SELECT period, sum(points) p FROM marts.fct_charge_line_points GROUP BY 1) l "
+            "JOIN (SELECT period, sum(points) p FROM marts.fct_workload_points GROUP BY 1) d USING (period)"
+        ).fetchone()[0]
+        assert diff < 0.0001
+        # A scored line's points follow the formula: base × multiplier × quantity × split ratio.
+        wrong = con.execute(
+            "SELECT count(*) FROM marts.fct_charge_line_points WHERE points_status = 'scored' AND override_points IS NULL "
+            "AND abs(points::DOUBLE - base_points::DOUBLE * coalesce(adjustment_multiplier, 1)::DOUBLE "
+            "* quantity::DOUBLE * split_ratio::DOUBLE) > 0.0001"
+        ).fetchone()[0]
+        assert wrong == 0
+        # The shipped catalogues were loaded and recorded with their provenance.
+        loads = con.execute(
+            "SELECT kind, rows, is_shipped_sample FROM raw_reference.catalogue_loads ORDER BY kind"
+        ).fetchall()
+        assert loads == [("crosswalk", 939, True), ("national_items", 984, True), ("provincial_prices", 578, True)]
+    finally:
+        con.close()
+
+
+
+@pytest.mark.slow
+def test_explain_points_shows_items_doctors_and_formula(pipeline_run):
+    data, env, _ = pipeline_run
+    con = duckdb.connect(str(data / "warehouse.duckdb"), read_only=True)
+    try:
+        dept, total = con.execute(
+            "SELECT perf_dept_code, sum(points) FROM marts.fct_workload_points WHERE period = ? "
+            "GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 1",
+            [SMALL_PERIODS[1]],
+        ).fetchone()
+    finally:
+        con.close()
+    proc = _jixiao(["explain", "points", "--dept", dept, "--period", SMALL_PERIODS[1], "--top", "3"], env)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert f"（{dept}）{SMALL_PERIODS[1]} 工作量点数 {total:,.4f}" in proc.stdout
+    assert "基础点数" in proc.stdout and "分配比例" in proc.stdout
+    bad = _jixiao(["explain", "points", "--dept", "D9999", "--period", SMALL_PERIODS[1]], env)
+    assert bad.returncode == 1 and "科室编码 D9999 不在绩效科室字典中" in bad.stdout

@@ -19,6 +19,26 @@ from conftest import REPO, SMALL_PERIODS, pg_admin_exec
 DB = "jixiao_wh_test"
 
 
+def _copy_reference_catalogues(tmp_path: Path, wh: PostgresWarehouse) -> None:
+    """The catalogue loader writes DuckDB; land its validated tables in PostgreSQL as text."""
+    import duckdb
+
+    from connectors.catalogue import ensure_shipped_catalogues
+
+    duck = tmp_path / "reference.duckdb"
+    results = ensure_shipped_catalogues(duck)
+    con = duckdb.connect(str(duck), read_only=True)
+    try:
+        for r in results:
+            schema, table = r.table_name.split(".")
+            rel = con.sql(f"SELECT * EXCLUDE (_partition, _batch_id, _extracted_at, _source) FROM {r.table_name}")
+            data = rel.to_arrow_table()
+            wh.replace_partitions(schema, table, data.column_names, [data], partitions=[r.edition],
+                                  batch_id=r.batch_id, source=r.file_name)
+    finally:
+        con.close()
+
+
 @pytest.mark.postgres
 def test_dbt_build_on_postgres(small_demo_dir: Path, tmp_path: Path):
     pg_admin_exec(f"DROP DATABASE IF EXISTS {DB} WITH (FORCE)")
@@ -28,6 +48,7 @@ def test_dbt_build_on_postgres(small_demo_dir: Path, tmp_path: Path):
         with PostgresWarehouse(conninfo) as wh:
             for spec in load_sources().values():
                 extract_system(spec, period_range(*SMALL_PERIODS), wh, data_dir=small_demo_dir)
+            _copy_reference_catalogues(tmp_path, wh)
             # Idempotent on PostgreSQL too: a rerun of one month changes nothing.
             before = wh.query("SELECT count(*) FROM raw_his.fy_sfmx")[0][0]
             extract_system(load_sources()["his"], period_range("2025-11", "2025-11"), wh, data_dir=small_demo_dir)

@@ -129,9 +129,10 @@ final as (
         override_points,
         points_status,
         cast(case
+            -- widen before multiplying: DECIMAL(18, x) × DECIMAL(18, y) overflows on large quantities
             when points_status = 'scored' then round(
-                coalesce(override_points, base_points * coalesce(adjustment_multiplier, 1))
-                * quantity * split_ratio, 4)
+                cast(coalesce(override_points, base_points * coalesce(adjustment_multiplier, 1)) as decimal(38, 6))
+                * cast(quantity as decimal(38, 6)) * cast(split_ratio as decimal(38, 6)), 4)
             else 0
         end as decimal(18, 4)) as points
     from statused
