@@ -33,7 +33,8 @@ mapping_app = typer.Typer(help="收费项目对照审核：导出建议、导入
 app.add_typer(mapping_app, name="mapping")
 explain_app = typer.Typer(help="溯源：数字是怎么算出来的", no_args_is_help=True)
 app.add_typer(explain_app, name="explain")
-console = Console()
+# soft_wrap: long Chinese messages stay on one line (operators grep logs); a fixed width off a TTY.
+console = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 160)
 
 
 def _progress() -> Progress:

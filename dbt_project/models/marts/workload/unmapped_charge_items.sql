@@ -1,5 +1,6 @@
 -- 未对照收费项目: charge items that need a standard item and have none, with their revenue and the
 -- top-3 name suggestions for review (jixiao mapping suggest → review sheet → jixiao mapping accept).
+-- Only items that were charged are listed (an unused dictionary entry has nothing to review).
 -- Unmapped items are never dropped: their lines stay in fct_charge_line_points with 0 points.
 with items as (
 
@@ -47,9 +48,9 @@ final as (
         i.charge_item_code,
         i.charge_item_name,
         i.fee_category_code,
-        coalesce(u.line_count, 0) as line_count,
-        cast(coalesce(u.amount, 0) as decimal(18, 2)) as amount,
-        cast(case when m.mappable_amount > 0 then coalesce(u.amount, 0) / m.mappable_amount end
+        u.line_count,
+        cast(u.amount as decimal(18, 2)) as amount,
+        cast(case when m.mappable_amount > 0 then u.amount / m.mappable_amount end
              as decimal(9, 6)) as share_of_mappable_amount,
         u.first_period,
         u.last_period,
@@ -64,7 +65,7 @@ final as (
         s3.score as suggestion_3_score
     from items as i
     cross join mappable as m
-    left join usage as u on u.charge_item_code = i.charge_item_code
+    inner join usage as u on u.charge_item_code = i.charge_item_code
     left join suggestions as s1 on s1.charge_item_code = i.charge_item_code and s1.suggestion_rank = 1
     left join suggestions as s2 on s2.charge_item_code = i.charge_item_code and s2.suggestion_rank = 2
     left join suggestions as s3 on s3.charge_item_code = i.charge_item_code and s3.suggestion_rank = 3

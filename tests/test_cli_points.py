@@ -1,0 +1,68 @@
+"""The operator commands of the point-value library, run as an operator would (subprocess)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+
+from conftest import REPO
+
+
+def _jixiao(args: list[str], data: Path) -> subprocess.CompletedProcess:
+    env = {**os.environ, "JIXIAO_DATA_DIR": str(data)}
+    env.pop("JIXIAO_WAREHOUSE", None)
+    return subprocess.run([sys.executable, "-m", "orchestration.cli", *args], cwd=REPO, env=env,
+                          capture_output=True, text=True)
+
+
+def test_catalogue_load_rejects_a_bad_file_and_loads_a_good_one(tmp_path: Path):
+    good = REPO / "reference" / "catalogues" / "national_service_items_2023.sample.tsv"
+    ok = _jixiao(["catalogue", "load", str(good), "--kind", "national_items", "--note", "测试"], tmp_path)
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    assert "984 行" in ok.stdout
+
+    lines = good.read_text(encoding="utf-8").splitlines()
+    fields = lines[1].split("\t")
+    fields[8] = "高"  # tech_difficulty of the first item (line 2)
+    bad = tmp_path / "national_full.tsv"
+    bad.write_text("\n".join([lines[0], "\t".join(fields), *lines[2:]]) + "\n", encoding="utf-8")
+    rejected = _jixiao(["catalogue", "load", str(bad), "--kind", "national_items"], tmp_path)
+    assert rejected.returncode == 1
+    assert "文件 national_full.tsv，第 2 行，列「tech_difficulty」：值“高”不是 0–100 之间的数字" in rejected.stdout
+
+    con = duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True)
+    try:
+        # The good load is still there, untouched by the rejected file.
+        assert con.execute("SELECT count(*) FROM raw_reference.national_service_items").fetchone()[0] == 984
+        assert con.execute("SELECT DISTINCT _source FROM raw_reference.national_service_items").fetchall() == [
+            ("national_service_items_2023.sample.tsv",)
+        ]
+    finally:
+        con.close()
+
+
+def test_mapping_suggest_exports_the_review_sheet(tmp_path: Path, small_demo_dir: Path):
+    """After a run on the small demo, the export lists every charged item without a standard item."""
+    data = tmp_path / "data"
+    shutil.copytree(small_demo_dir / "sources", data / "sources")
+    run = _jixiao(["run", "--period", "2025-12", "--to", "2025-12"], data)
+    assert run.returncode == 0, run.stdout[-3000:]
+    out = tmp_path / "审核表.xlsx"
+    proc = _jixiao(["mapping", "suggest", "--output", str(out)], data)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    con = duckdb.connect(str(data / "warehouse.duckdb"), read_only=True)
+    try:
+        n = con.execute("SELECT count(*) FROM marts.unmapped_charge_items").fetchone()[0]
+    finally:
+        con.close()
+    assert n > 0 and f"{n} 个未对照项目" in proc.stdout
+
+    from openpyxl import load_workbook
+
+    ws = load_workbook(out)["收费项目对照审核表"]
+    assert ws.max_row == n + 1
