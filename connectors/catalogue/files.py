@@ -16,8 +16,9 @@ import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
 from pathlib import Path
+
+from connectors.uploaded_text import cell_text, decode_text
 
 from .kinds import CatalogueKind, get_kind
 
@@ -191,20 +192,14 @@ def _field_count(cf: CatalogueFile, line: int, got: int, want: int) -> None:
 
 
 def _text_records(cf: CatalogueFile, data: bytes, delimiter: str):
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
+    decoded = decode_text(data)
+    if decoded is None:
         cf.read_errors.append(
             cf.error(None, None, None, "无法识别文件编码，请另存为 UTF-8 或 GB18030", "encoding")
         )
         return None
-    cf.encoding = "utf-8" if encoding == "utf-8-sig" else encoding
+    text, cf.encoding = decoded
     cf.delimiter = delimiter
-    text = text.lstrip("\ufeff")
     if delimiter == "\t":
         reader = csv.reader(io.StringIO(text, newline=""), delimiter="\t", quoting=csv.QUOTE_NONE)
     else:
@@ -221,21 +216,6 @@ def _text_records(cf: CatalogueFile, data: bytes, delimiter: str):
             cf.read_errors.append(cf.error(previous + 1, None, None, f"无法解析（{exc}）", "unreadable"))
 
     return gen()
-
-
-def _cell_text(value) -> str:
-    """An Excel cell as the text the user sees (no coercion beyond what Excel stored)."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
-    if isinstance(value, datetime):
-        return value.isoformat(sep=" ") if value.time() != time(0) else value.date().isoformat()
-    if isinstance(value, date | time):
-        return value.isoformat()
-    return str(value)
 
 
 def _xlsx_records(cf: CatalogueFile, data: bytes):
@@ -256,7 +236,7 @@ def _xlsx_records(cf: CatalogueFile, data: bytes):
     def gen():
         try:
             for number, values in enumerate(ws.iter_rows(min_row=1, values_only=True), start=1):
-                fields = [_cell_text(v) for v in values]
+                fields = [cell_text(v, strip=False) for v in values]
                 while fields and fields[-1] == "" and not cf.has_header:
                     fields.pop()  # header: drop trailing empty cells
                 if not cf.has_header and not fields:

@@ -13,8 +13,9 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from connectors.uploaded_text import decode_text
+
 SUPPORTED_SUFFIXES = (".xlsx", ".csv")
-CSV_ENCODINGS = ("utf-8-sig", "gb18030")
 
 
 class ReadError(ValueError):
@@ -36,15 +37,10 @@ def _filled(value) -> bool:
 
 
 def _read_csv(path: Path) -> list[Sheet]:
-    data = path.read_bytes()
-    for encoding in CSV_ENCODINGS:
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
+    decoded = decode_text(path.read_bytes())
+    if decoded is None:
         raise ReadError("文件编码无法识别，请另存为“CSV UTF-8（逗号分隔）”后重新提交")
+    text, _ = decoded
     try:
         rows = [list(r) for r in csv.reader(io.StringIO(text, newline=""))]
     except csv.Error as exc:

@@ -12,7 +12,7 @@ import re
 import unicodedata
 from collections.abc import Collection
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -22,6 +22,7 @@ from connectors.intake.departments import load_department_codes
 from connectors.intake.reader import ReadError, Sheet, read_sheets
 from connectors.intake.spec import ColumnSpec, DatasetSpec, get_spec, load_specs
 from connectors.intake.template import INSTRUCTIONS_SHEET
+from connectors.uploaded_text import cell_text
 
 MAX_ERRORS = 200
 
@@ -99,21 +100,6 @@ class _Invalid(ValueError):
 
 def _filled(value) -> bool:
     return value is not None and not (isinstance(value, str) and not value.strip())
-
-
-def cell_text(value) -> str:
-    """A cell value as the user sees it (trimmed text; numbers in plain notation)."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, datetime):
-        return value.date().isoformat() if value.time() == time(0) else value.isoformat(sep=" ")
-    if isinstance(value, date | time):
-        return value.isoformat()
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else format(Decimal(repr(value)), "f")
-    return str(value).strip()
 
 
 def _number_text(text: str) -> str:
