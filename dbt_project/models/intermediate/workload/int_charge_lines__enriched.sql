@@ -20,14 +20,6 @@ policy as (
 
 ),
 
-dept_map as (
-
-    select source_dept_code, perf_dept_code, effective_from, effective_to
-    from {{ ref('int_department__code_map') }}
-    where source_system = 'his'
-
-),
-
 final as (
 
     select
@@ -61,12 +53,8 @@ final as (
         on i.charge_item_code = l.charge_item_code
     left join policy as p
         on p.fee_category_code = l.fee_category_code
-    left join dept_map as od
-        on od.source_dept_code = l.ordering_his_dept_code
-       and cast(l.charged_at as date) between od.effective_from and od.effective_to
-    left join dept_map as ed
-        on ed.source_dept_code = l.executing_his_dept_code
-       and cast(l.charged_at as date) between ed.effective_from and ed.effective_to
+    {{ perf_dept_join('his', 'l.ordering_his_dept_code', 'l.charged_at', 'od') }}
+    {{ perf_dept_join('his', 'l.executing_his_dept_code', 'l.charged_at', 'ed') }}
 
 )
 
