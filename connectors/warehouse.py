@@ -125,6 +125,18 @@ class DuckDBWarehouse:
         )
 
     # -- writes ------------------------------------------------------------------------------
+    def ensure_table(self, schema: str, table: str, columns: Sequence[str]) -> None:
+        """Create an empty landing table (text columns + lineage) if it does not exist yet, so
+        downstream models can read a dataset before its first file arrives."""
+        schema, table = _ident(schema), _ident(table)
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            self._ensure_table(schema, table, [_ident(c.lower()) for c in columns])
+            self.con.execute("COMMIT")
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+
     def replace_partitions(
         self,
         schema: str,
@@ -258,6 +270,16 @@ class PostgresWarehouse:
             "partition_key TEXT, reader TEXT, rows_read BIGINT, rows_written BIGINT, started_at TIMESTAMP, "
             "finished_at TIMESTAMP, status TEXT, message TEXT)"
         )
+
+    def ensure_table(self, schema: str, table: str, columns: Sequence[str]) -> None:
+        """Create an empty landing table if it does not exist yet (as DuckDBWarehouse.ensure_table)."""
+        try:
+            with self.conn.cursor() as cur:
+                self._ensure_table(cur, _ident(schema), _ident(table), [_ident(c.lower()) for c in columns])
+            self.conn.commit()
+        except BaseException:
+            self.conn.rollback()
+            raise
 
     def replace_partitions(
         self,

@@ -33,6 +33,8 @@ mapping_app = typer.Typer(help="收费项目对照审核：导出建议、导入
 app.add_typer(mapping_app, name="mapping")
 explain_app = typer.Typer(help="溯源：数字是怎么算出来的", no_args_is_help=True)
 app.add_typer(explain_app, name="explain")
+kpi_app = typer.Typer(help="综合目标考核：一键计算、得分卡", no_args_is_help=True)
+app.add_typer(kpi_app, name="kpi")
 # soft_wrap: long Chinese messages stay on one line (operators grep logs); a fixed width off a TTY.
 console = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 160)
 
@@ -113,6 +115,12 @@ def _generate_sources(beds, months, seed, scale, end_month, faults, targets=None
             progress=on_progress,
         )
     console.print(str(report))
+    if targets is None:
+        from simulator.filings import write_satisfaction_filings
+
+        last = end_month or _last_full_month()
+        files = write_satisfaction_filings(settings.intake_root() / "inbox", end_month=last, months=months, seed=seed)
+        console.print(f"演示手工填报：{len(files)} 个满意度文件放入 {settings.intake_root() / 'inbox'}（流水线运行时入库）")
     return report
 
 
@@ -450,6 +458,54 @@ def explain_points_cmd(
     for d in t.doctors:
         docs.add_row(d.staff_id, d.staff_name or "-", d.role, f"{d.lines:,}", f"{d.points:,.4f}")
     console.print(docs)
+
+
+@kpi_app.command("run")
+def kpi_run(period: Annotated[str, typer.Option(help="期间 YYYY-MM")]) -> None:
+    """一键计算：先校验考核配置（有错即停，不做任何计算），再经 Dagster 刷新该月数据并计算得分与 KPI 系数。"""
+    from connectors.kpi_config import KpiConfigInvalid, check_kpi_config
+
+    settings.configure_environment()
+    try:
+        check_kpi_config()
+    except KpiConfigInvalid as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from exc
+    selection = '+key:"marts/fct_kpi_dept_summary" or +key:"marts/fct_kpi_scores"'
+    summary = _run(period, period, "nightly_refresh", selection)
+    if not summary.success:
+        raise typer.Exit(1)
+
+
+@kpi_app.command("show")
+def kpi_show(
+    dept: Annotated[str, typer.Option(help="绩效科室编码，如 D0102")],
+    period: Annotated[str, typer.Option(help="期间 YYYY-MM")],
+) -> None:
+    """打印某科室某月的得分卡：各指标实际值、目标、得分、权重得分与状态，以及总分和 KPI 系数。"""
+    from orchestration.kpi_scorecard import METHOD_NAMES, ScoreCardError, score_card
+
+    settings.configure_environment()
+    try:
+        card = score_card(settings.warehouse_path(), dept, period)
+    except ScoreCardError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from exc
+
+    def num(x, fmt="{:,.4f}"):
+        return "-" if x is None else fmt.format(x)
+
+    console.print(
+        f"[bold]{card.perf_dept_name}（{card.perf_dept_code}）{card.period} {card.scheme_name}[/bold]\n"
+        f"总分 {card.total_score:,.2f} / {card.scheme_score:,.0f}，KPI 系数 {card.kpi_coefficient}，{card.completeness}"
+    )
+    t = Table("编码", "指标", "方法", "实际值", "目标", "得分", "满分", "权重", "权重得分", "状态")
+    for x in card.lines:
+        target = num(x.target) + ("（建议）" if x.target_source == "suggested" else "")
+        t.add_row(x.indicator_code, x.indicator_name or "-", METHOD_NAMES.get(x.method, x.method), num(x.actual),
+                  target, num(x.score), num(x.points, "{:,.0f}"), num(x.weight, "{:,.0f}"),
+                  num(x.weighted_score, "{:,.2f}"), x.score_status)
+    console.print(t)
 
 
 def main() -> None:  # pragma: no cover

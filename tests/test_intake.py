@@ -133,7 +133,7 @@ def assert_quarantined(env, result, name: str) -> None:
 # -- specs --------------------------------------------------------------------------------------
 def test_shipped_specs_load():
     specs = load_specs()
-    assert set(specs) == {"dept_satisfaction", "dept_penalty", "filed_indicator"}
+    assert set(specs) == {"dept_satisfaction", "dept_penalty", "filed_indicator", "kpi_target"}
     sat = specs["dept_satisfaction"]
     assert [c.header for c in sat.columns] == SAT_HEADERS
     assert sat.column("survey_type").values == ("门诊", "住院", "员工")

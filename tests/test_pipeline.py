@@ -27,6 +27,10 @@ def _jixiao(args: list[str], env: dict) -> subprocess.CompletedProcess:
 def pipeline_run(small_demo_dir: Path, tmp_path_factory):
     data = tmp_path_factory.mktemp("pipeline")
     shutil.copytree(small_demo_dir / "sources", data / "sources")
+    # The demo's monthly satisfaction filings wait in the inbox, as `jixiao demo-sources` leaves them.
+    from simulator.filings import write_satisfaction_filings
+
+    write_satisfaction_filings(data / "intake" / "inbox", end_month=SMALL_PERIODS[1], months=3, seed=7)
     env = {**os.environ, "JIXIAO_DATA_DIR": str(data)}
     for k in ("JIXIAO_WAREHOUSE", "DAGSTER_HOME"):
         env.pop(k, None)
@@ -51,8 +55,11 @@ def test_run_materialises_raw_and_staging(pipeline_run):
                 "SELECT table_name, estimated_size FROM duckdb_tables() WHERE schema_name = 'staging'"
             ).fetchall()
         }
-        assert len(staged) == sum(len(s.tables) for s in load_sources().values()) + 3  # + reference catalogues
+        # + 3 reference catalogues + 2 manual filings (satisfaction, targets)
+        assert len(staged) == sum(len(s.tables) for s in load_sources().values()) + 3 + 2
         for name in staged:
+            if name == "stg_manual__kpi_target":  # optional: targets are suggested from history when not filed
+                continue
             assert con.execute(f"SELECT count(*) FROM staging.{name}").fetchone()[0] > 0, name
         # Staging deduplicates on the key and pseudonymises patients: no HIS patient id survives.
         n, distinct = con.execute(
@@ -155,3 +162,48 @@ def test_explain_points_shows_items_doctors_and_formula(pipeline_run):
     assert "基础点数" in proc.stdout and "分配比例" in proc.stdout
     bad = _jixiao(["explain", "points", "--dept", "D9999", "--period", SMALL_PERIODS[1]], env)
     assert bad.returncode == 1 and "科室编码 D9999 不在绩效科室字典中" in bad.stdout
+
+
+@pytest.mark.slow
+def test_kpi_scores_cover_every_scheme_department_and_month(pipeline_run):
+    data, env, proc = pipeline_run
+    assert proc.returncode == 0
+    con = duckdb.connect(str(data / "warehouse.duckdb"), read_only=True)
+    try:
+        months = [r[0] for r in con.execute("SELECT DISTINCT period FROM marts.fct_kpi_dept_summary ORDER BY 1").fetchall()]
+        assert months == ["2025-10", "2025-11", "2025-12"]
+        # Every accounting unit of every scheme's group has a summary row and a coefficient every month.
+        expected = con.execute(
+            "SELECT count(*) FROM seeds.kpi_schemes s JOIN marts.dim_department d "
+            "ON d.accounting_group = s.accounting_group AND d.is_accounting_unit"
+        ).fetchone()[0]
+        per_month = con.execute(
+            "SELECT period, count(*), count(kpi_coefficient) FROM marts.fct_kpi_dept_summary GROUP BY 1"
+        ).fetchall()
+        assert all(n == expected == c for _, n, c in per_month), (expected, per_month)
+        # No indicator is silently missing: each scheme indicator has a row with a score or a flag.
+        rows, flagged_without_reason = con.execute(
+            "SELECT count(*), count(*) FILTER (WHERE score IS NULL AND score_status = 'ok') FROM marts.fct_kpi_scores"
+        ).fetchone()
+        indicators = con.execute(
+            "SELECT sum(n) FROM (SELECT s.scheme_code, count(*) * (SELECT count(*) FROM marts.dim_department d "
+            "WHERE d.accounting_group = s.accounting_group AND d.is_accounting_unit) AS n "
+            "FROM seeds.kpi_schemes s JOIN seeds.kpi_scheme_indicators i USING (scheme_code) GROUP BY s.scheme_code, s.accounting_group)"
+        ).fetchone()[0]
+        assert rows == indicators * len(months) and flagged_without_reason == 0
+        # The coefficient follows the rule: clamp(total / 100, 0.85, 1.10).
+        off = con.execute(
+            "SELECT count(*) FROM marts.fct_kpi_dept_summary "
+            "WHERE abs(kpi_coefficient - least(greatest(total_score / 100, 0.85), 1.10)) > 0.0001"
+        ).fetchone()[0]
+        assert off == 0
+        dept = con.execute(
+            "SELECT perf_dept_code FROM marts.fct_kpi_dept_summary WHERE period = '2025-12' ORDER BY perf_dept_code LIMIT 1"
+        ).fetchone()[0]
+        ranking = con.execute("SELECT count(*), min(contribution_rank) FROM marts.fct_contribution_ranking").fetchone()
+        assert ranking[0] > 0 and ranking[1] == 1
+    finally:
+        con.close()
+    card = _jixiao(["kpi", "show", "--dept", dept, "--period", "2025-12"], env)
+    assert card.returncode == 0, card.stdout + card.stderr
+    assert "KPI 系数" in card.stdout and "总分" in card.stdout

@@ -50,8 +50,10 @@ def test_manual_intake_asset_loads_good_and_quarantines_bad(data_dir: Path):
     _satisfaction_file(inbox_dir() / "满意度_2025-11.xlsx", [["2025-11", "D9999", "门诊", 10, 80]])
     result = dg.materialize([manual_intake], resources={"warehouse": WarehouseResource()})
     assert result.success
-    md = result.asset_materializations_for_node("raw_manual__intake")[0].metadata
+    mats = {m.asset_key.path[-1]: m.metadata for m in result.asset_materializations_for_node("manual_filings")}
+    md = mats["dept_satisfaction"]
     assert (md["files_accepted"].value, md["files_rejected"].value, md["rows_loaded"].value) == (1, 1, 1)
+    assert mats["dept_penalty"]["files_accepted"].value == 0
     con = duckdb.connect(str(data_dir / "wh.duckdb"), read_only=True)
     try:
         rows = con.execute("SELECT dept_code, sample_size, score FROM raw_manual.dept_satisfaction").fetchall()
@@ -62,6 +64,12 @@ def test_manual_intake_asset_loads_good_and_quarantines_bad(data_dir: Path):
         "满意度_2025-11.xlsx"
     ]
     assert not list(inbox_dir().iterdir())
+    # Every dataset's table exists, empty until its first file.
+    con = duckdb.connect(str(data_dir / "wh.duckdb"), read_only=True)
+    try:
+        assert con.execute("SELECT count(*) FROM raw_manual.dept_penalty").fetchone()[0] == 0
+    finally:
+        con.close()
 
 
 def test_run_failure_recorder_writes_an_alert_line(data_dir: Path):

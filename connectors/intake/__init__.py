@@ -9,7 +9,7 @@ Datasets are declared in ``connectors/intake/datasets/*.yml``. Typical use::
 """
 
 from connectors.intake.departments import DEFAULT_DEPARTMENT_SEED, load_department_codes
-from connectors.intake.load import intake_file, intake_folder
+from connectors.intake.load import ensure_dataset_tables, intake_file, intake_folder
 from connectors.intake.spec import ColumnSpec, DatasetSpec, SpecError, get_spec, load_spec, load_specs
 from connectors.intake.template import build_template
 from connectors.intake.validate import MAX_ERRORS, IntakeError, IntakeResult, validate_file
@@ -23,6 +23,7 @@ __all__ = [
     "IntakeResult",
     "SpecError",
     "build_template",
+    "ensure_dataset_tables",
     "get_spec",
     "intake_file",
     "intake_folder",

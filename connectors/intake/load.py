@@ -154,6 +154,17 @@ def inbox_files(inbox: Path | str) -> list[Path]:
     return sorted(files, key=lambda p: (p.stat().st_mtime, p.name))
 
 
+def ensure_dataset_tables(warehouse_path: Path | str) -> list[str]:
+    """Create every dataset's ``raw_manual`` table (empty) that does not exist yet; returns the
+    dataset names. Models read a dataset whose first file has not arrived as empty, never missing."""
+    from connectors.intake.spec import load_specs
+
+    with DuckDBWarehouse(warehouse_path) as wh:
+        for spec in load_specs().values():
+            wh.ensure_table(SCHEMA, spec.dataset, spec.column_names)
+    return sorted(load_specs())
+
+
 def intake_folder(
     inbox: Path | str,
     warehouse_path: Path | str,

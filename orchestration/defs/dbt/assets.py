@@ -3,10 +3,14 @@
 import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
 
+from connectors.kpi_config import check_kpi_config
 from orchestration.defs.dbt.project import dbt_project
 from orchestration.defs.dbt.translator import LayerTranslator
 
 
 @dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project, dagster_dbt_translator=LayerTranslator())
 def jixiao_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+    # Configuration that dbt tests cannot judge before computing (weights, cycles, disabled methods,
+    # unknown metrics, missing interval targets) is rejected here, before any model runs.
+    check_kpi_config()
     yield from dbt.cli(["build"], context=context).stream()

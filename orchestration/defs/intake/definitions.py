@@ -4,7 +4,7 @@ into ``raw_manual`` or quarantined with a Chinese error report (connectors/intak
 
 import dagster as dg
 
-from connectors.intake import intake_folder
+from connectors.intake import ensure_dataset_tables, intake_folder, load_specs
 from orchestration.defs.extraction.resources import WarehouseResource
 from orchestration.settings import intake_root, warehouse_path
 
@@ -15,28 +15,42 @@ def inbox_dir():
     return d
 
 
-@dg.asset(
-    key=dg.AssetKey(["raw_manual", "intake"]),
-    group_name="raw",
-    kinds={"duckdb", "excel"},
-    description="手工填报文件入库：校验通过的入 raw_manual，不通过的移入隔离区并生成错误报告",
+@dg.multi_asset(
+    name="manual_filings",
+    specs=[
+        dg.AssetSpec(
+            key=dg.AssetKey(["raw_manual", spec.dataset]),
+            group_name="raw",
+            kinds={"duckdb", "excel"},
+            description=f"手工填报：{spec.label}",
+        )
+        for spec in load_specs().values()
+    ],
+    op_tags={"jixiao/layer": "raw"},
 )
-def manual_intake(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
-    results = intake_folder(inbox_dir(), warehouse.target or str(warehouse_path()), intake_root())
-    accepted = [r for r in results if r.status == "accepted"]
-    rejected = [r for r in results if r.status != "accepted"]
-    for r in rejected:
-        context.log.warning(f"已隔离：{r.file}，{r.error_count} 个错误，报告 {r.report_path}")
-    return dg.MaterializeResult(
-        metadata={
-            "files_accepted": len(accepted),
-            "files_rejected": len(rejected),
-            "rows_loaded": sum(r.row_count for r in accepted),
-        }
-    )
+def manual_intake(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+    """Validated files land in raw_manual; rejected ones go to quarantine with a Chinese report.
+    Every dataset table exists afterwards (empty until its first file), so models can read it."""
+    target = warehouse.target or str(warehouse_path())
+    results = intake_folder(inbox_dir(), target, intake_root())
+    ensure_dataset_tables(target)
+    for r in results:
+        if r.status != "accepted":
+            context.log.warning(f"已隔离：{r.file}，{r.error_count} 个错误，报告 {r.report_path}")
+    for spec in load_specs().values():
+        mine = [r for r in results if r.dataset == spec.dataset]
+        accepted = [r for r in mine if r.status == "accepted"]
+        yield dg.MaterializeResult(
+            asset_key=dg.AssetKey(["raw_manual", spec.dataset]),
+            metadata={
+                "files_accepted": len(accepted),
+                "files_rejected": len(mine) - len(accepted),
+                "rows_loaded": sum(r.row_count for r in accepted),
+            },
+        )
 
 
-manual_intake_job = dg.define_asset_job("manual_intake", selection=[manual_intake.key])
+manual_intake_job = dg.define_asset_job("manual_intake", selection=dg.AssetSelection.assets(manual_intake))
 
 
 @dg.sensor(job=manual_intake_job, minimum_interval_seconds=60, default_status=dg.DefaultSensorStatus.RUNNING)

@@ -10,9 +10,8 @@ from connectors.source_config import Period
 from orchestration.defs.partitions import range_tags
 from orchestration.settings import alerts_dir
 
-PIPELINE_SELECTION = dg.AssetSelection.groups("raw", "seeds", "staging", "intermediate", "marts") - dg.AssetSelection.keys(
-    dg.AssetKey(["raw_manual", "intake"])
-)
+# Everything, manual intake included: a nightly run also takes in any files waiting in the inbox.
+PIPELINE_SELECTION = dg.AssetSelection.groups("raw", "seeds", "staging", "intermediate", "marts")
 
 nightly_refresh = dg.define_asset_job(
     "nightly_refresh",

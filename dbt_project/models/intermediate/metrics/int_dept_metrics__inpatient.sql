@@ -4,7 +4,9 @@
 --   avg_length_of_stay 平均住院日 = Σ length_of_stay_days / discharges
 --   cost_per_discharge 次均住院费用 = Σ total_cost / discharges
 --   surgeries 手术台次 = count of operations (all grades) on the abstracts
+--   grade34_surgeries 三四级手术台次 = operations of grade 3–4
 --   grade34_surgery_share 三四级手术占比 = operations of grade 3–4 / operations
+--   minimally_invasive_share 微创手术占比 = minimally invasive operations / operations
 --   tcm_led_discharge_share 以中医为主治疗出院占比 = abstracts flagged 以中医为主治疗 / discharges
 with abstracts as (
 
@@ -22,7 +24,7 @@ with abstracts as (
 
 operations as (
 
-    select o.inpatient_id, o.surgery_grade
+    select o.inpatient_id, o.surgery_grade, o.is_minimally_invasive
     from {{ ref('stg_his__operations') }} as o
 
 ),
@@ -47,7 +49,8 @@ per_operation as (
         a.perf_dept_code,
         a.period,
         count(*) as surgeries,
-        sum(case when o.surgery_grade >= 3 then 1 else 0 end) as grade34
+        sum(case when o.surgery_grade >= 3 then 1 else 0 end) as grade34,
+        sum(case when o.is_minimally_invasive then 1 else 0 end) as minimally_invasive
     from abstracts as a
     inner join operations as o on o.inpatient_id = a.inpatient_id
     group by a.perf_dept_code, a.period
@@ -71,6 +74,10 @@ long as (
     left join per_operation as o on o.perf_dept_code = s.perf_dept_code and o.period = s.period
     union all
     select perf_dept_code, period, 'grade34_surgery_share', grade34, surgeries from per_operation
+    union all
+    select perf_dept_code, period, 'grade34_surgeries', grade34, null from per_operation
+    union all
+    select perf_dept_code, period, 'minimally_invasive_share', minimally_invasive, surgeries from per_operation
 
 ),
 

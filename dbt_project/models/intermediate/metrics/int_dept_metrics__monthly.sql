@@ -10,6 +10,10 @@ with unioned as (
     select * from {{ ref('int_dept_metrics__beds') }}
     union all
     select * from {{ ref('int_dept_metrics__revenue') }}
+    union all
+    select * from {{ ref('int_dept_metrics__staff') }}
+    union all
+    select * from {{ ref('int_dept_metrics__satisfaction') }}
 
 ),
 
