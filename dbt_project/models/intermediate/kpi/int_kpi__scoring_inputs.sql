@@ -3,8 +3,12 @@
 --   departments: the 核算单元 of the scheme's 核算分组 (dim_department), schemes and indicators in force
 --     in the month;
 --   target: a filed target (科室目标值, raw_manual.kpi_target) when there is one (target_source
---     'filed'); else suggested = the same month last year × (1 + target_growth), or, without a last
---     year, the peer group's median of the month × (1 + target_growth) (target_source 'suggested');
+--     'filed'); else suggested (target_source 'suggested'):
+--       history = median of the department's actuals in the same month of the previous 1–3 years
+--                 (with one year of history that is simply the same month last year);
+--       suggested = history × (1 + target_growth), bounded by the peer-group median of the month:
+--                 not below it for higher-better, not above it for lower-better (同组中位数为底线);
+--       without any history: the peer-group median × (1 + target_growth);
 --   baseline / best: filed, else the library defaults;
 --   reference_value (comparison, plus_minus): the same month last year.
 -- Grain: scheme_code × perf_dept_code × period × indicator_code.
@@ -85,6 +89,26 @@ with_values as (
 
 ),
 
+history as (
+
+    -- the same calendar month in the previous 1–3 years
+    select
+        g.perf_dept_code,
+        g.period,
+        g.indicator_code,
+        percentile_cont(0.5) within group (order by h.actual) as history_median
+    from grid as g
+    inner join values_ as h
+        on h.perf_dept_code = g.perf_dept_code
+       and h.indicator_code = g.indicator_code
+       and substr(h.period, 5) = substr(g.period, 5)
+       and cast(substr(h.period, 1, 4) as integer) between cast(substr(g.period, 1, 4) as integer) - 3
+                                                        and cast(substr(g.period, 1, 4) as integer) - 1
+    where h.actual is not null
+    group by g.perf_dept_code, g.period, g.indicator_code
+
+),
+
 peer_medians as (
 
     select
@@ -115,12 +139,15 @@ final as (
         cast(case
             when f.target is not null then f.target
             when i.method <> 'target_ratio' then null
-            when w.last_year_actual is not null then w.last_year_actual * (1 + coalesce(i.target_growth, 0))
-            else pm.peer_median * (1 + coalesce(i.target_growth, 0))
+            when h.history_median is null then pm.peer_median * (1 + coalesce(i.target_growth, 0))
+            when pm.peer_median is null then h.history_median * (1 + coalesce(i.target_growth, 0))
+            when i.direction = 'higher'
+                then greatest(h.history_median * (1 + coalesce(i.target_growth, 0)), pm.peer_median)
+            else least(h.history_median * (1 + coalesce(i.target_growth, 0)), pm.peer_median)
         end as decimal(18, 4)) as target,
         case
             when f.target is not null then 'filed'
-            when i.method = 'target_ratio' and (w.last_year_actual is not null or pm.peer_median is not null)
+            when i.method = 'target_ratio' and (h.history_median is not null or pm.peer_median is not null)
                 then 'suggested'
         end as target_source,
         cast(coalesce(f.baseline, i.default_baseline) as decimal(18, 4)) as baseline,
@@ -141,6 +168,8 @@ final as (
         on f.perf_dept_code = w.perf_dept_code and f.period = w.period and f.indicator_code = w.indicator_code
     left join peer_medians as pm
         on pm.peer_group = w.peer_group and pm.period = w.period and pm.indicator_code = w.indicator_code
+    left join history as h
+        on h.perf_dept_code = w.perf_dept_code and h.period = w.period and h.indicator_code = w.indicator_code
 
 )
 
