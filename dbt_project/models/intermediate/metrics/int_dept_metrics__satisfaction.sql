@@ -26,13 +26,7 @@ long as (
 
 final as (
 
-    select
-        perf_dept_code,
-        period,
-        metric_code,
-        cast(numerator as decimal(18, 4)) as numerator,
-        cast(denominator as decimal(18, 4)) as denominator
-    from long
+    {{ metric_columns('long') }}
 
 )
 
