@@ -387,14 +387,20 @@ def intake_load(files: Annotated[list[Path], typer.Argument(help="要入库的 .
 @catalogue_app.command("load")
 def catalogue_load(
     file: Annotated[Path, typer.Argument(help="目录文件 .tsv/.csv/.xlsx")],
-    kind: Annotated[str, typer.Option(help="national_items / crosswalk / provincial_prices")],
+    kind: Annotated[str | None, typer.Option(help="national_items / crosswalk / provincial_prices；不填则按表头识别")] = None,
     edition: Annotated[str | None, typer.Option(help="版本，如 2023 或 hubei-2023")] = None,
     note: Annotated[str, typer.Option(help="来源说明（出处、下载日期）")] = "",
 ) -> None:
     """校验并整表替换一个标准目录；有任何错误则一行也不导入。"""
-    from connectors.catalogue import CatalogueValidationError, load_catalogue
+    from connectors.catalogue import CatalogueValidationError, infer_kind, load_catalogue
 
     settings.configure_environment()
+    if kind is None:
+        kind = infer_kind(file)
+        if kind is None:
+            console.print(f"[red]无法从 {file.name} 的表头识别目录种类，请用 --kind 指定[/red]")
+            raise typer.Exit(1)
+        console.print(f"按表头识别为：{kind}")
     try:
         r = load_catalogue(file, kind, settings.warehouse_path(), edition=edition, source_note=note)
     except CatalogueValidationError as exc:

@@ -22,9 +22,10 @@ def _jixiao(args: list[str], data: Path) -> subprocess.CompletedProcess:
 
 def test_catalogue_load_rejects_a_bad_file_and_loads_a_good_one(tmp_path: Path):
     good = REPO / "reference" / "catalogues" / "national_service_items_2023.sample.tsv"
-    ok = _jixiao(["catalogue", "load", str(good), "--kind", "national_items", "--note", "测试"], tmp_path)
+    # No --kind: the header tells the national spec from the crosswalk and the price catalogue.
+    ok = _jixiao(["catalogue", "load", str(good), "--note", "测试"], tmp_path)
     assert ok.returncode == 0, ok.stdout + ok.stderr
-    assert "984 行" in ok.stdout
+    assert "按表头识别为：national_items" in ok.stdout and "984 行" in ok.stdout
 
     lines = good.read_text(encoding="utf-8").splitlines()
     fields = lines[1].split("\t")

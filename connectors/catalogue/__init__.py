@@ -16,6 +16,7 @@ from .files import (
     CatalogueError,
     CatalogueFile,
     ErrorList,
+    infer_kind,
     read_catalogue,
     validate_catalogue,
 )
@@ -37,6 +38,7 @@ __all__ = [
     "CatalogueKind",
     "CatalogueValidationError",
     "ErrorList",
+    "infer_kind",
     "LoadResult",
     "catalogue_kinds",
     "current_catalogue",

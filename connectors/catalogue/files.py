@@ -352,3 +352,28 @@ def _spaced(text: str) -> str:
 def count_headings(cf: CatalogueFile) -> int:
     """Number of category/heading rows (分类标题行) in ``cf`` (crosswalk); 0 for other kinds."""
     return sum(1 for _, row in cf.records() if cf.kind.is_heading(row))
+
+
+def infer_kind(path: Path | str) -> str | None:
+    """The catalogue kind whose required columns the file's header holds (识别目录种类), or None.
+
+    Reads only the header (row 1); when several kinds fit, the one with the most required columns
+    wins. ``jixiao catalogue load FILE`` uses it when no ``--kind`` is given."""
+    from .kinds import catalogue_kinds
+
+    path = Path(path)
+    if path.suffix.lower() == ".xlsx":
+        from openpyxl import load_workbook
+
+        ws = load_workbook(path, read_only=True).worksheets[0]
+        first = next(ws.iter_rows(max_row=1, values_only=True), ())
+        header = {cell_text(v) for v in first}
+    else:
+        with path.open("rb") as f:
+            decoded = decode_text(f.readline().rstrip(b"\r\n"))
+        if decoded is None:
+            return None
+        line = decoded[0]
+        header = {h.strip() for h in line.split("\t" if path.suffix.lower() == ".tsv" else ",")}
+    fits = [k for k in catalogue_kinds().values() if set(k.required_columns) <= header]
+    return max(fits, key=lambda k: len(k.required_columns)).name if fits else None
