@@ -60,7 +60,9 @@ def run_pipeline(
     selection = None
     if select:
         graph = defs.resolve_asset_graph()
-        selection = sorted(dg.AssetSelection.from_string(select).resolve(graph))
+        # Multi-assets that cannot be subset (intake, catalogues) come whole.
+        chosen = dg.AssetSelection.from_string(select).required_multi_asset_neighbors()
+        selection = sorted(chosen.resolve(graph))
         if not selection:
             raise ValueError(f"--select 没有选中任何资产：{select}")
     result = job.execute_in_process(

@@ -204,6 +204,10 @@ def test_kpi_scores_cover_every_scheme_department_and_month(pipeline_run):
         assert ranking[0] > 0 and ranking[1] == 1
     finally:
         con.close()
+    # One-click recalculation of a month: validation, then the month's refresh and the KPI models.
+    rerun = _jixiao(["kpi", "run", "--period", "2025-12"], env)
+    assert rerun.returncode == 0, rerun.stdout[-3000:] + rerun.stderr[-3000:]
+    assert "成功" in rerun.stdout
     card = _jixiao(["kpi", "show", "--dept", dept, "--period", "2025-12"], env)
     assert card.returncode == 0, card.stdout + card.stderr
     assert "KPI 系数" in card.stdout and "总分" in card.stdout
