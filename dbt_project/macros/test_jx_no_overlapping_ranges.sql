@@ -5,5 +5,5 @@ from {{ model }} as a
 join {{ model }} as b
     on {% for c in partition_by %}a.{{ c }} = b.{{ c }} and {% endfor %}
        a.{{ from_column }} < b.{{ from_column }}
-       and b.{{ from_column }} <= coalesce(a.{{ to_column }}, cast('9999-12-31' as date))
+       and b.{{ from_column }} <= {{ jx_open_end('a.' ~ to_column) }}
 {% endtest %}

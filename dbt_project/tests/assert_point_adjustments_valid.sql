@@ -46,5 +46,5 @@ inner join a as y
    and x.dept_scope_value = y.dept_scope_value
    and coalesce(x.item_code_prefix, '') = coalesce(y.item_code_prefix, '')
    and x.adjustment_id < y.adjustment_id
-   and x.effective_from <= coalesce(y.effective_to, cast('9999-12-31' as date))
-   and y.effective_from <= coalesce(x.effective_to, cast('9999-12-31' as date))
+   and x.effective_from <= {{ jx_open_end('y.effective_to') }}
+   and y.effective_from <= {{ jx_open_end('x.effective_to') }}

@@ -10,7 +10,7 @@ with schemes as (
         scheme_score,
         normalisation,
         effective_from,
-        coalesce(effective_to, cast('9999-12-31' as date)) as effective_to
+        {{ jx_open_end('effective_to') }} as effective_to
     from {{ ref('contribution_schemes') }}
 
 ),
@@ -35,7 +35,7 @@ members as (
         scheme_code,
         perf_dept_code,
         effective_from,
-        coalesce(effective_to, cast('9999-12-31' as date)) as effective_to
+        {{ jx_open_end('effective_to') }} as effective_to
     from {{ ref('contribution_scheme_departments') }}
 
 ),

@@ -14,7 +14,7 @@ final as (
         source_dept_name,
         perf_dept_code,
         effective_from,
-        coalesce(effective_to, cast('9999-12-31' as date)) as effective_to
+        {{ jx_open_end('effective_to') }} as effective_to
     from source
 
 )

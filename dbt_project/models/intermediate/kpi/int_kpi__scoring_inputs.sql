@@ -68,8 +68,8 @@ grid as (
     inner join indicators as i on i.indicator_code = si.indicator_code
     inner join departments as d on d.accounting_group = s.accounting_group
     cross join months as m
-    where cast(m.period || '-01' as date) between s.effective_from and coalesce(s.effective_to, cast('9999-12-31' as date))
-      and cast(m.period || '-01' as date) between i.effective_from and coalesce(i.effective_to, cast('9999-12-31' as date))
+    where cast(m.period || '-01' as date) between s.effective_from and {{ jx_open_end('s.effective_to') }}
+      and cast(m.period || '-01' as date) between i.effective_from and {{ jx_open_end('i.effective_to') }}
 
 ),
 

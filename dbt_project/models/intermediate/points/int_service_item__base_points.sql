@@ -18,7 +18,7 @@ final as (
         items.item_code,
         formula.formula_version,
         formula.effective_from,
-        coalesce(formula.effective_to, cast('9999-12-31' as date)) as effective_to,
+        {{ jx_open_end('formula.effective_to') }} as effective_to,
         formula.alpha,
         formula.beta,
         {{ service_item_base_points('items.hr_value', 'items.tech_difficulty', 'items.risk_level',

@@ -14,7 +14,7 @@ splits as (
         role,
         ratio,
         effective_from,
-        coalesce(effective_to, cast('9999-12-31' as date)) as effective_to
+        {{ jx_open_end('effective_to') }} as effective_to
     from {{ ref('point_split_ratios') }}
 
 ),

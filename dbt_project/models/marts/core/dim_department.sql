@@ -16,7 +16,7 @@ final as (
         d.accounting_group,
         d.is_accounting_unit,
         d.effective_from,
-        coalesce(d.effective_to, cast('9999-12-31' as date)) as effective_to
+        {{ jx_open_end('d.effective_to') }} as effective_to
     from departments as d
     left join departments as p
         on d.parent_dept_code = p.perf_dept_code

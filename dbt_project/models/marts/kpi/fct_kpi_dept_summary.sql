@@ -60,7 +60,7 @@ final as (
     from totals as t
     inner join schemes as s on s.scheme_code = t.scheme_code
     left join rules as r
-        on cast(t.period || '-01' as date) between r.effective_from and coalesce(r.effective_to, cast('9999-12-31' as date))
+        on cast(t.period || '-01' as date) between r.effective_from and {{ jx_open_end('r.effective_to') }}
 
 )
 

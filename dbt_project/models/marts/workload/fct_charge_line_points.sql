@@ -67,7 +67,7 @@ adjustment_matches as (
     from lines as l
     inner join adjustments as a
         on l.charged_on >= a.effective_from
-       and (a.effective_to is null or l.charged_on <= a.effective_to)
+       and l.charged_on <= {{ jx_open_end('a.effective_to') }}
        and l.standard_code like coalesce(a.item_code_prefix, '') || '%'
        and (
             (a.dept_scope_type = 'dept' and a.dept_scope_value = l.perf_dept_code)
