@@ -466,6 +466,190 @@ def explain_points_cmd(
     console.print(docs)
 
 
+@explain_app.command("bonus")
+def explain_bonus_cmd(
+    period: Annotated[str, typer.Option(help="期间 YYYY-MM")],
+    dept: Annotated[str | None, typer.Option(help="绩效科室编码，如 D0109（与 --staff 二选一）")] = None,
+    staff: Annotated[str | None, typer.Option(help="工号（与 --dept 二选一）")] = None,
+    top: Annotated[int, typer.Option(help="显示前 N 个项目和医生")] = 10,
+) -> None:
+    """某科室或某人某月的奖金溯源：个人奖金行、二次分配版本与建议，科室奖金构成、点单价与组预算、KPI 系数与得分、单项奖励、预警、点数来源。"""
+    from rich.markup import escape
+
+    from orchestration.bonus_explain import ExplainError, explain_dept_bonus, explain_staff_bonus
+    from orchestration.kpi_scorecard import METHOD_NAMES
+
+    if (dept is None) == (staff is None):
+        console.print("[red]请指定 --dept 或 --staff（二选一）[/red]")
+        raise typer.Exit(2)
+    settings.configure_environment()
+    path = settings.warehouse_path()
+    try:
+        if staff is not None:
+            s = explain_staff_bonus(path, staff, period, top)
+            depts, state = s.depts, s.state
+        else:
+            d = explain_dept_bonus(path, dept, period, top)
+            s, depts, state = None, [d], d.state
+    except ExplainError as exc:
+        console.print(f"[red]{escape(str(exc))}[/red]")
+        raise typer.Exit(1) from exc
+
+    def num(x, fmt="{:,.4f}"):
+        return "-" if x is None else fmt.format(x)
+
+    def money(x):
+        return num(x, "{:,.2f}")
+
+    console.print(
+        f"[{'yellow' if state and state.is_archived else 'dim'}]{escape(state.text)}[/]" if state else ""
+    )
+    if s is not None:
+        total = f"个人奖金合计 {money(s.total)}" if s.lines else "个人奖金"
+        console.print(f"[bold]{escape(s.staff_name or '-')}（{s.staff_id}）{s.period} {total}[/bold]")
+        lines = Table(
+            "类型",
+            "支付科室",
+            "所属科室",
+            "金额",
+            "建议金额",
+            "版本",
+            "说明",
+            title="个人奖金行（fct_staff_bonus）",
+        )
+        for x in s.lines:
+            lines.add_row(
+                x.type_label,
+                x.paying_dept_code,
+                x.home_dept_code or "-",
+                money(x.amount),
+                money(x.suggested_amount),
+                (x.version_id or "-")[:8],
+                escape(x.reason or "-"),
+            )
+        console.print(lines if s.lines else "尚无个人奖金行（二次分配未批准）")
+        for code, v in s.versions.items():
+            console.print(escape(v.text) if v else f"{code}：无已批准的二次分配")
+        for g in s.suggestions:
+            console.print(escape(g.text))
+    for d in depts:
+        console.print(
+            f"\n[bold]{escape(d.perf_dept_name or '-')}（{d.perf_dept_code}）{d.period} 科室奖金 {money(d.dept_bonus)}[/bold]"
+        )
+        mom = "-" if d.mom_change is None else f"{d.mom_change * 100:+.2f}%"
+        console.print(
+            f"{d.dept_category or '-'} · {d.accounting_group or '-'} · 在岗 {num(d.headcount, '{}')} 人 · "
+            f"人均 {money(d.per_capita_bonus)} · 点数 {num(d.points)} · KPI 系数 {num(d.kpi_coefficient)}"
+            f"{'' if d.kpi_complete else '（考核不完整）'} · 上月 {money(d.prev_dept_bonus)}，环比 {mom}"
+        )
+        comps = Table(
+            "分组",
+            "组成",
+            "数量",
+            "单价/系数",
+            "计算值",
+            "金额",
+            "计算过程",
+            title="奖金构成（fct_dept_bonus）",
+        )
+        for c in d.components:
+            comps.add_row(
+                c.accounting_group,
+                c.component_name or c.component_code,
+                num(c.basis_quantity),
+                num(c.rate, "{:,.6f}"),
+                money(c.calculated_amount),
+                money(c.amount),
+                escape(d.formula(c)),
+            )
+        console.print(comps)
+        console.print(f"各项合计 {money(d.components_total)}，科室奖金 {money(d.dept_bonus)}")
+        for c in d.components:
+            if c.adjustment_id:
+                text = c.adjustment.text if c.adjustment else f"复核调整 {c.adjustment_id}（调整记录不可读）"
+                console.print(
+                    f"[yellow]{c.accounting_group} {c.component_name or c.component_code}：{escape(text)}[/yellow]"
+                )
+        groups = Table(
+            "分组", "方案", "组预算", "点单价", "总额调节", title="核算分组预算与点单价（fct_bonus_pool）"
+        )
+        for g in d.groups.values():
+            groups.add_row(
+                g.accounting_group, g.scheme_code or "-", g.budget_text, g.price_text, g.closing_text
+            )
+        console.print(groups)
+        if not d.kpi:
+            console.print("KPI：无综合目标考核结果，KPI 系数按 1 计")
+        for k in d.kpi:
+            console.print(f"KPI：{escape(k.text)}")
+            kt = Table(
+                "编码",
+                "指标",
+                "方法",
+                "实际值",
+                "目标",
+                "得分",
+                "权重",
+                "权重得分",
+                "状态",
+                title="考核得分（fct_kpi_scores）",
+            )
+            for x in k.lines:
+                target = num(x.target) + ("（建议）" if x.target_source == "suggested" else "")
+                kt.add_row(
+                    x.indicator_code,
+                    escape(x.indicator_name or "-"),
+                    METHOD_NAMES.get(x.method, x.method or "-"),
+                    num(x.actual),
+                    target,
+                    num(x.score),
+                    num(x.weight, "{:,.0f}"),
+                    num(x.weighted_score, "{:,.2f}"),
+                    x.score_status or "-",
+                )
+            console.print(kt)
+        if d.single_items:
+            si = Table("分组", "单项", "数量", "单价", "金额", title="单项奖励")
+            for c in d.single_items:
+                si.add_row(
+                    c.accounting_group,
+                    c.component_name or c.component_code,
+                    num(c.basis_quantity, "{:,.0f}"),
+                    num(c.rate, "{:,.2f}"),
+                    money(c.amount),
+                )
+            console.print(si)
+        else:
+            console.print("单项奖励：无")
+        if d.warnings:
+            wt = Table("规则", "级别", "说明", title="预警（fct_bonus_warnings）")
+            for w in d.warnings:
+                wt.add_row(escape(w.rule_name or w.rule_code), w.severity or "-", escape(w.detail or "-"))
+            console.print(wt)
+        else:
+            console.print("预警：无")
+        p = d.points_trace
+        if p is None:
+            console.print(f"点数来源：{escape(d.points_note or '-')}")
+            continue
+        console.print(
+            "点数来源（工作量点数 "
+            + num(p.total_points)
+            + "）："
+            + "，".join(f"{k} {v:,.4f}" for k, v in p.by_role.items())
+        )
+        items = Table("标准编码", "项目名称", "角色", "点数", "计算过程", title=f"前 {top} 个收费项目")
+        for i in p.items:
+            items.add_row(
+                i.standard_code or "-", escape(i.item_name or "-"), i.role, num(i.points), i.formula
+            )
+        console.print(items)
+        docs = Table("工号", "姓名", "角色", "点数", title=f"前 {top} 位医生")
+        for x in p.doctors:
+            docs.add_row(x.staff_id, escape(x.staff_name or "-"), x.role, num(x.points))
+        console.print(docs)
+
+
 @kpi_app.command("run")
 def kpi_run(period: Annotated[str, typer.Option(help="期间 YYYY-MM")]) -> None:
     """一键计算：先校验考核配置（有错即停，不做任何计算），再经 Dagster 刷新该月数据并计算得分与 KPI 系数。"""
@@ -512,6 +696,16 @@ def kpi_show(
                   target, num(x.score), num(x.points, "{:,.0f}"), num(x.weight, "{:,.0f}"),
                   num(x.weighted_score, "{:,.2f}"), x.score_status)
     console.print(t)
+
+
+def _register_subcommands() -> None:
+    from orchestration import cli_allocation, cli_bonus
+
+    cli_bonus.register(app)
+    cli_allocation.register(app)
+
+
+_register_subcommands()
 
 
 def main() -> None:  # pragma: no cover

@@ -637,6 +637,7 @@ class _Generation:
             "fnumber": st.number[idx], "fname": st.name[idx], "fgender": np.where(st.male[idx], "男", "女").astype(object),
             "fbirthday": fmt_date(st.birth[idx]), "forgnumber": np.array([DEPARTMENTS[d].hr for d in st.dept[idx]], dtype=object),
             "fpostcategory": np.array([POSTS[p] for p in st.post[idx]], dtype=object), "ftitle": st.title[idx],
+            "fposition": np.where(st.position[idx] == "", None, st.position[idx]),
             "ftcmflag": st.tcm[idx], "fhiredate": fmt_date(st.hire[idx]),
             "fleavedate": np.where(left, fmt_date(np.where(left, leave, st.hire[idx])), None),
             "fmodifytime": fmt_datetime(mod),

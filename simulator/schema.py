@@ -108,7 +108,7 @@ def _hr(md: MetaData) -> None:
         ("fid", S(20)), ("fnumber", S(30)), ("fname", S(50)), ("fparentid", S(20))])
     _table(md, "t_hr_person", ("fnumber",), [
         ("fnumber", S(20)), ("fname", S(30)), ("fgender", S(2)), ("fbirthday", Date), ("forgnumber", S(30)),
-        ("fpostcategory", S(20)), ("ftitle", S(30)), ("ftcmflag", Integer), ("fhiredate", Date),
+        ("fpostcategory", S(20)), ("ftitle", S(30)), ("fposition", S(20)), ("ftcmflag", Integer), ("fhiredate", Date),
         ("fleavedate", Date), ("fmodifytime", DateTime)])
     _table(md, "t_hr_attendance", ("fid",), [
         ("fid", BigInteger), ("fperiod", S(7)), ("fpersonnumber", S(20)), ("fattenddays", Integer),

@@ -56,6 +56,7 @@ class Staff:
     dept: np.ndarray  # index into DEPARTMENTS
     post: np.ndarray  # index into POSTS
     title: np.ndarray  # object str
+    position: np.ndarray  # object str: 科主任 / 护士长 / ''
     tcm: np.ndarray  # 0/1 中医类别执业医师
     hire: np.ndarray  # datetime64[D]
     leave: np.ndarray  # datetime64[D], NaT = still employed
@@ -155,6 +156,10 @@ def build_staff(rng: np.random.Generator, beds: int, window: Window) -> Staff:
     ward_duty = ward_dept & (post <= 1)
 
     titles = np.array([TITLES[POSTS[p]][t] for p, t in zip(post, title_idx, strict=True)], dtype=object)
+    # 职务: the first staff member of each department heads it (科主任); its first nurse, if not the
+    # head already, is 护士长 (head nurse). Everybody else has no position.
+    first_nurse = (post == 1) & np.r_[True, (dept[1:] != dept[:-1]) | (post[1:] != post[:-1])]
+    position = np.where(first_of_dept, "科主任", np.where(first_nurse, "护士长", "")).astype(object)
     in_his = post <= 3
     number = np.array([f"{10001 + i}" for i in range(n)], dtype=object)
 
@@ -169,6 +174,7 @@ def build_staff(rng: np.random.Generator, beds: int, window: Window) -> Staff:
         dept=np.concatenate([dept, np.array(vis_depts, dtype=np.int64)]),
         post=np.concatenate([post, np.zeros(nv, dtype=np.int64)]),
         title=np.concatenate([titles, np.array(["住院医师"] * nv, dtype=object)]),
+        position=np.concatenate([position, np.array([""] * nv, dtype=object)]),
         tcm=np.concatenate([tcm, np.zeros(nv, dtype=np.int64)]),
         hire=np.concatenate([hire, np.full(nv, window.start)]),
         leave=np.concatenate([leave, np.full(nv, np.datetime64("NaT", "D"))]),

@@ -10,6 +10,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from connectors.bonus_state import ensure_bonus_tables
 from connectors.extract import extract_system
 from connectors.intake import load_specs
 from connectors.source_config import load_sources, period_range
@@ -56,6 +57,7 @@ def test_dbt_build_on_postgres(small_demo_dir: Path, tmp_path: Path):
             before = wh.query("SELECT count(*) FROM raw_his.fy_sfmx")[0][0]
             extract_system(load_sources()["his"], period_range("2025-11", "2025-11"), wh, data_dir=small_demo_dir)
             assert wh.query("SELECT count(*) FROM raw_his.fy_sfmx")[0][0] == before
+        ensure_bonus_tables(conninfo)  # the bonus workflow tables are dbt sources too
 
         env = {**os.environ, "JIXIAO_PG_DATABASE": DB, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
         dbt = Path(sys.executable).parent / "dbt"

@@ -4,9 +4,10 @@ into ``raw_manual`` or quarantined with a Chinese error report (connectors/intak
 
 import dagster as dg
 
+from connectors.allocation import take_in_inbox
 from connectors.intake import ensure_dataset_tables, intake_folder, load_specs
 from orchestration.defs.extraction.resources import WarehouseResource
-from orchestration.settings import intake_root, warehouse_path
+from orchestration.settings import data_dir, intake_root, warehouse_path
 
 
 def inbox_dir():
@@ -32,6 +33,10 @@ def manual_intake(context: dg.AssetExecutionContext, warehouse: WarehouseResourc
     """Validated files land in raw_manual; rejected ones go to quarantine with a Chinese report.
     Every dataset table exists afterwards (empty until its first file), so models can read it."""
     target = warehouse.target or str(warehouse_path())
+    # 二次分配表 (workbooks with a _jixiao sheet) go through `jixiao allocation submit`, not intake
+    for a in take_in_inbox(inbox_dir(), target, data_dir() / "allocation"):
+        log = context.log.info if a.ok else context.log.warning
+        log(f"二次分配表 {a.file}：{'已受理' if a.ok else '未受理'}，{a.stored_path}")
     results = intake_folder(inbox_dir(), target, intake_root())
     ensure_dataset_tables(target)
     for r in results:
