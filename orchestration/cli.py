@@ -309,6 +309,7 @@ def demo(
     console.print(t)
     _print_dbt_timings()
     _print_mapping_coverage()
+    _print_bonus_summary()
     if not summary.success:
         console.print("[red]演示流水线失败，详见上方日志[/red]")
         raise typer.Exit(1)
@@ -348,6 +349,29 @@ def _print_mapping_coverage() -> None:
         f"（国家编码 {national / total:.2%}，编码对照 {crosswalk / total:.2%}，确认对照 {confirmed / total:.2%}）；"
         f"未对照项目 {unmapped} 个，见 marts.unmapped_charge_items 或 jixiao mapping suggest"
     )
+
+
+def _print_bonus_summary() -> None:
+    """The latest month's bonus: pool, Σ department bonus, reserve (they reconcile) and warnings."""
+    import duckdb
+
+    con = duckdb.connect(str(settings.warehouse_path()), read_only=True)
+    try:
+        row = con.execute(
+            "SELECT period, max(pool_amount), sum(dept_bonus_total), sum(reserve_amount), "
+            "(SELECT count(*) FROM marts.fct_bonus_warnings w WHERE w.period = p.period) "
+            "FROM marts.fct_bonus_pool p WHERE period = (SELECT max(period) FROM marts.fct_bonus_pool) GROUP BY period"
+        ).fetchone()
+    except duckdb.Error:
+        return
+    finally:
+        con.close()
+    if row:
+        period, pool, dept, reserve, warnings = row
+        console.print(
+            f"科室奖金 {period}：奖金总额 {pool:,.2f} 元 = 科室奖金合计 {dept:,.2f} + 留存 {reserve:,.2f}；"
+            f"预警 {warnings} 条（marts.fct_bonus_warnings，jixiao explain bonus --dept … --period {period}）"
+        )
 
 
 # --------------------------------------------------------------------------------------------
