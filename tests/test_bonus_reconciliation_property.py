@@ -186,8 +186,12 @@ def scaled(lo: int, hi: int, places: int) -> st.SearchStrategy[Decimal]:
 
 
 def money(max_cents: int) -> st.SearchStrategy[Decimal]:
+    """0.00 … max: zero, a cent or five, anything, and (hypothesis favours small integers) the top 0.1 %."""
     return st.one_of(
-        st.just(Decimal("0.00")), st.sampled_from([CENT, Decimal("0.05")]), scaled(0, max_cents, 2)
+        st.just(Decimal("0.00")),
+        st.sampled_from([CENT, Decimal("0.05")]),
+        scaled(0, max_cents, 2),
+        scaled(max_cents // 1000, max_cents, 2),
     )
 
 
@@ -240,14 +244,19 @@ def shares(draw, n: int) -> list[Decimal]:
 @st.composite
 def bonus_cases(draw) -> BonusCase:
     groups = draw(st.permutations(GROUPS))[: draw(st.integers(1, len(GROUPS)))]
+    # At least one points-basis group: without one there is no 临床人均, per_capita rows get no component
+    # and no closing row (see test_scheme_without_points_group_leaves_budget_undistributed).
+    bases = [draw(st.sampled_from(["points", "points", "per_capita"])) for _ in groups]
+    if "points" not in bases:
+        bases[draw(st.integers(0, len(groups) - 1))] = "points"
     schemes = []
-    for group, share in zip(groups, draw(shares(len(groups))), strict=True):
+    for group, share, basis in zip(groups, draw(shares(len(groups))), bases, strict=True):
         mode = draw(st.sampled_from(["budget", "fixed"]))
         schemes.append(
             Scheme(
                 group=group,
                 share=share,
-                basis=draw(st.sampled_from(["points", "points", "per_capita"])),
+                basis=basis,
                 price_mode=mode,
                 fixed_price=draw(scaled(1, 100_000_000, 6)) if mode == "fixed" else None,
                 base_share=draw(scaled(0, 10_000, 4)),
@@ -551,14 +560,13 @@ def test_hand_computed_example(compiled) -> None:
     }
 
 
-@pytest.mark.xfail(raises=duckdb.OutOfRangeException, strict=True, reason="KPI rate typed DECIMAL(18,14)")
-def test_large_point_price_overflows_kpi_rate(compiled) -> None:
-    """Known bug in int_bonus__components: the workload_kpi `rate`, cast(point_price × (1 − base_share) ×
+def test_large_point_price_does_not_overflow_kpi_rate(compiled) -> None:
+    """Regression (found by this file, fixed by casting the point price to DECIMAL(38,6) first): the workload_kpi `rate`, cast(point_price × (1 − base_share) ×
     coalesce(kpi_coefficient, 1) as decimal(18, 6)), is typed by DuckDB DECIMAL(18,6) × DECIMAL(10,4) →
     DECIMAL(18,10), × DECIMAL(14,4) → DECIMAL(18,14): four integer digits, so any rate ≥ 10 000 fails the
     build ("Overflow in multiplication of DECIMAL(18)"). Here: pool 100.00, one budget-priced group, one
     department with 0.01 points → point price 10 000, rate 10 000 × 1 × 1 = 10 000. (The amount itself,
-    computed at DECIMAL(38,8), would be fine.) Remove the xfail once the rate is cast wider first."""
+    computed at DECIMAL(38,8), would be fine.)"""
     case = dataclasses.replace(
         HAND_CASE,
         schemes=(
@@ -569,6 +577,34 @@ def test_large_point_price_overflows_kpi_rate(compiled) -> None:
         facts=(("2025-01", _fact("D00", "医生组", "0.01")),),
     )
     run_bonus(compiled, case)
+
+
+def test_scheme_without_points_group_distributes_budget(compiled) -> None:
+    """Regression (found by this file, fixed by a left join to clinical_average): when no scheme group in force has basis points,
+    clinical_average has no row for the period, the per_capita CTE (inner join) yields no component for the
+    per_capita rows, so they get no closing row either: a renormalise group with departments keeps its whole
+    budget as reserve, contradicting "0 for renormalise groups with departments" (fct_bonus_pool). Here:
+    pool 100.00, one per_capita renormalise group, one department → closed is empty, reserve 100.00
+    (expected: a per_capita 0.00 row and a closing row of 100.00)."""
+    case = dataclasses.replace(
+        HAND_CASE,
+        schemes=(
+            Scheme(
+                "行政后勤",
+                Decimal("1"),
+                "per_capita",
+                "budget",
+                None,
+                Decimal("1"),
+                Decimal("0"),
+                "renormalise",
+            ),
+        ),
+        facts=(("2025-01", _fact("D00", "行政后勤", "0")),),
+    )
+    con = run_bonus(compiled, case)
+    closed = con.execute("select sum(amount) from intermediate.int_bonus__closed").fetchone()[0]
+    assert closed == Decimal("100.00")
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -600,6 +636,7 @@ def allocation_cases(draw) -> AllocationCase:
         st.sampled_from([Decimal("0.00"), CENT, Decimal("0.05"), Decimal("-0.05")]),
         scaled(-1_000, 100_000, 2),
         scaled(-100_000_000_00, 1_000_000_000_00, 2),
+        money(1_000_000_000_00),
     )
     points = st.one_of(st.just(Decimal("0.0000")), scaled(0, 10_000_000_000, 4))
     staff_member = st.builds(

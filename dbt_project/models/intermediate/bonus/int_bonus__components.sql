@@ -47,12 +47,13 @@ points_rows as (
 workload as (
 
     select period, perf_dept_code, accounting_group, 'workload_base' as component_code,
-           points as basis_quantity, cast(point_price * base_share as decimal(18, 6)) as rate,
+           points as basis_quantity, cast(cast(point_price as decimal(38, 6)) * base_share as decimal(18, 6)) as rate,
            round(workload_value * base_share, 2) as calculated_amount
     from points_rows
     union all
     select period, perf_dept_code, accounting_group, 'workload_kpi',
-           points, cast(point_price * (1 - base_share) * coalesce(kpi_coefficient, 1) as decimal(18, 6)),
+           points,
+           cast(cast(point_price as decimal(38, 6)) * (1 - base_share) * coalesce(kpi_coefficient, 1) as decimal(18, 6)),
            round(workload_value * (1 - base_share) * cast(coalesce(kpi_coefficient, 1) as decimal(18, 6)), 2)
     from points_rows
     union all
@@ -140,7 +141,8 @@ per_capita as (
               * case when a.clinical_headcount > 0 then a.clinical_total / a.clinical_headcount else 0 end, 2)
             as calculated_amount
     from rows_in_scheme as r
-    inner join clinical_average as a on a.period = r.period
+    -- a month without points-basis groups has no clinical average: 0 (the closing or reserve takes it)
+    left join clinical_average as a on a.period = r.period
     where r.basis = 'per_capita'
 
 ),
