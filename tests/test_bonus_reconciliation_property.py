@@ -4,19 +4,22 @@ The SQL under test is the real dbt SQL: the bonus models are compiled once per m
 (into a temporary target path), and every hypothesis example runs the compiled SELECTs in a fresh in-memory
 DuckDB whose upstream relations (int_bonus__pool, int_bonus__dept_facts, the seeds, the adjustments,
 the staff months, …) hold the generated inputs. Nothing here re-implements allocate_cents; the
-assertions are the properties it promises (Σ parts = pool exactly, each part within one cent of its
-exact proportional share, two decimals, no NULL).
+assertions are the properties it promises: Σ parts = pool exactly, each part its exact proportional share
+(an exact fraction) rounded down or up to the cent — so within one cent of it — with the extra cents on the
+largest remainders, two decimals, no NULL.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import decimal
+import math
 import os
 import subprocess
 import sys
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 from pathlib import Path
 
 import duckdb
@@ -116,8 +119,8 @@ TABLES: dict[str, tuple[str, str]] = {
         "intermediate",
         "period varchar, staff_id varchar, staff_name varchar, perf_dept_code varchar, perf_dept_name varchar, "
         "dept_category varchar, accounting_group varchar, post_category varchar, title varchar, position varchar, "
-        "post_coefficient decimal(9,4), attendance_days decimal(18,2), night_shifts integer, "
-        "days_in_month integer",
+        "post_coefficient decimal(9,4), attendance_days decimal(18,2), expected_days decimal(18,2), "
+        "night_shifts integer, days_in_month integer",
     ),
     "allocation_method": (
         "seeds",
@@ -170,9 +173,23 @@ def round2(x: Decimal) -> Decimal:
     return x.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def within_a_cent(part: Decimal, exact: Decimal) -> bool:
-    """Largest remainder hands every part floor or ceil of its exact share in cents: |part − exact| < 0.01."""
-    return abs(part - exact) < CENT
+def assert_split(parts: list[Decimal], pool: Decimal, weights: list[Decimal]) -> None:
+    """parts is pool split in proportion to weights by largest remainder (equal shares when Σ weights = 0):
+    Σ parts = pool; each |part| is its exact share |pool| × w / Σ w (a Fraction, no rounding) rounded down
+    or up to the cent, so |part − exact| < 0.01; only a positive remainder is rounded up; and no part
+    rounded down has a larger remainder than a part rounded up."""
+    assert sum(parts, Decimal("0.00")) == pool, (parts, pool)
+    total = sum(weights, Decimal(0))
+    up, down = [], []
+    for part, w in zip(parts, weights, strict=True):
+        assert is_cents(part), part
+        exact = abs(Fraction(pool)) * (Fraction(w) / Fraction(total) if total else Fraction(1, len(parts)))
+        floor = Fraction(math.floor(exact * 100), 100)
+        assert abs(Fraction(part)) in (floor, floor + Fraction(1, 100)), (part, float(exact), parts, weights)
+        assert part == 0 or (part > 0) == (pool > 0), (part, pool)
+        (up if abs(Fraction(part)) > floor else down).append(exact - floor)
+    assert all(r > 0 for r in up), (parts, weights)
+    assert not up or not down or min(up) >= max(down), (parts, pool, weights)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -244,19 +261,14 @@ def shares(draw, n: int) -> list[Decimal]:
 @st.composite
 def bonus_cases(draw) -> BonusCase:
     groups = draw(st.permutations(GROUPS))[: draw(st.integers(1, len(GROUPS)))]
-    # At least one points-basis group: without one there is no 临床人均, per_capita rows get no component
-    # and no closing row (see test_scheme_without_points_group_leaves_budget_undistributed).
-    bases = [draw(st.sampled_from(["points", "points", "per_capita"])) for _ in groups]
-    if "points" not in bases:
-        bases[draw(st.integers(0, len(groups) - 1))] = "points"
     schemes = []
-    for group, share, basis in zip(groups, draw(shares(len(groups))), bases, strict=True):
+    for group, share in zip(groups, draw(shares(len(groups))), strict=True):
         mode = draw(st.sampled_from(["budget", "fixed"]))
         schemes.append(
             Scheme(
                 group=group,
                 share=share,
-                basis=basis,
+                basis=draw(st.sampled_from(["points", "points", "per_capita"])),
                 price_mode=mode,
                 fixed_price=draw(scaled(1, 100_000_000, 6)) if mode == "fixed" else None,
                 base_share=draw(scaled(0, 10_000, 4)),
@@ -278,10 +290,9 @@ def bonus_cases(draw) -> BonusCase:
     extra = [draw(st.sets(st.sampled_from(groups))) - {homes[d]} for d in range(n_depts)]
     facts = []
     for period, pool in pools:
-        # Points 0 or 0.0001 … 10^6, but a positive row has ≥ pool / 6000 points, so that a budget point price
-        # stays ≤ 6000 and its KPI rate (price × (1 − A%) × KPI ≤ 1.5) below 10^4: larger rates overflow in
-        # int_bonus__components (see test_large_point_price_overflows_kpi_rate).
-        least = max(1, int(pool * 10_000 / 6_000) + 1)
+        # Points 0 or 0.0001 … 10^6, but a positive row has ≥ pool / 10^11 points: a budget point price
+        # (budget / group points) is DECIMAL(18,6), and ≥ 10^12 yuan per point fails the cast loudly.
+        least = max(1, int(pool * 10_000 / 10**11) + 1)
         points = st.one_of(st.just(Decimal("0.0000")), scaled(least, max(least, 10_000_000_000), 4))
         for d in range(n_depts):
             dept = f"D{d:02d}"
@@ -446,22 +457,23 @@ def run_bonus(compiled: dict[str, str], case: BonusCase) -> duckdb.DuckDBPyConne
 @given(case=bonus_cases())
 @example(case=HAND_CASE)
 def test_bonus_pool_reconciles_to_the_cent(compiled, case: BonusCase) -> None:
-    decimal.getcontext().prec = 60
+    with decimal.localcontext(prec=60):
+        check_bonus_case(compiled, case)
+
+
+def check_bonus_case(compiled: dict[str, str], case: BonusCase) -> None:
     con = run_bonus(compiled, case)
     schemes = {s.group: s for s in case.schemes}
     pools = dict(case.pools)
 
-    # 1. Σ group_budget = pool exactly; each budget within a cent of pool × share (largest remainder).
+    # 1. Σ group_budget = pool exactly, split by largest remainder over the shares.
     budgets = fetch(con, "select * from intermediate.int_bonus__group_budgets")
     assert sorted((b["period"], b["accounting_group"]) for b in budgets) == sorted(
         (p, g) for p in pools for g in schemes
     )
     budget = {(b["period"], b["accounting_group"]): b["group_budget"] for b in budgets}
     for period, pool in pools.items():
-        assert sum(budget[period, g] for g in schemes) == pool
-        for g, s in schemes.items():
-            assert is_cents(budget[period, g]) and budget[period, g] >= 0
-            assert within_a_cent(budget[period, g], pool * s.share)
+        assert_split([budget[period, g] for g in schemes], pool, [s.share for s in schemes.values()])
 
     closed = fetch(con, "select * from intermediate.int_bonus__closed")
     rows = {(p, f.dept, f.group): f for p, f in case.facts if f.group in schemes}
@@ -477,7 +489,8 @@ def test_bonus_pool_reconciles_to_the_cent(compiled, case: BonusCase) -> None:
         assert r["amount"] == (r["calculated_amount"] if expect is None else expect), r
 
     # 2./3. Per group: Σ amount + reserve = group_budget; renormalise groups with rows have reserve 0.00,
-    # one closing row per department row, each within a cent of its exact proportional share.
+    # one closing row per department row: (budget − Σ components) split by largest remainder over the
+    # rows' component totals (negative totals weigh 0).
     reserve_total: dict[str, Decimal] = {p: Decimal("0.00") for p in pools}
     for (period, g), group_budget in budget.items():
         group_rows = [r for r in closed if (r["period"], r["accounting_group"]) == (period, g)]
@@ -499,12 +512,11 @@ def test_bonus_pool_reconciles_to_the_cent(compiled, case: BonusCase) -> None:
                 )
                 for d in dept_rows
             }
-            closing_pool = group_budget - sum(raw.values())
-            weights = {d: max(v, Decimal(0)) for d, v in raw.items()}
-            w_total = sum(weights.values())
-            for d in dept_rows:
-                exact = closing_pool * (weights[d] / w_total if w_total else Decimal(1) / len(dept_rows))
-                assert within_a_cent(closing[d], exact), (d, closing[d], exact)
+            assert_split(
+                [closing[d] for d in dept_rows],
+                group_budget - sum(raw.values()),
+                [max(raw[d], Decimal(0)) for d in dept_rows],
+            )
         else:
             assert group_rows == []
         reserve_total[period] += reserve
@@ -561,12 +573,12 @@ def test_hand_computed_example(compiled) -> None:
 
 
 def test_large_point_price_does_not_overflow_kpi_rate(compiled) -> None:
-    """Regression (found by this file, fixed by casting the point price to DECIMAL(38,6) first): the workload_kpi `rate`, cast(point_price × (1 − base_share) ×
-    coalesce(kpi_coefficient, 1) as decimal(18, 6)), is typed by DuckDB DECIMAL(18,6) × DECIMAL(10,4) →
-    DECIMAL(18,10), × DECIMAL(14,4) → DECIMAL(18,14): four integer digits, so any rate ≥ 10 000 fails the
-    build ("Overflow in multiplication of DECIMAL(18)"). Here: pool 100.00, one budget-priced group, one
-    department with 0.01 points → point price 10 000, rate 10 000 × 1 × 1 = 10 000. (The amount itself,
-    computed at DECIMAL(38,8), would be fine.)"""
+    """Regression (found by the property test; fixed by casting the point price to DECIMAL(38,6) first):
+    the workload_kpi `rate`, cast(point_price × (1 − base_share) × coalesce(kpi_coefficient, 1) as
+    decimal(18, 6)), was typed by DuckDB DECIMAL(18,6) × DECIMAL(10,4) → DECIMAL(18,10), × DECIMAL(14,4) →
+    DECIMAL(18,14): four integer digits, so any rate ≥ 10 000 failed the build ("Overflow in multiplication
+    of DECIMAL(18)"). Here: pool 100.00, one budget-priced group, one department with 0.01 points → point
+    price 10 000, rate 10 000 × 1 × 1 = 10 000."""
     case = dataclasses.replace(
         HAND_CASE,
         schemes=(
@@ -580,12 +592,12 @@ def test_large_point_price_does_not_overflow_kpi_rate(compiled) -> None:
 
 
 def test_scheme_without_points_group_distributes_budget(compiled) -> None:
-    """Regression (found by this file, fixed by a left join to clinical_average): when no scheme group in force has basis points,
-    clinical_average has no row for the period, the per_capita CTE (inner join) yields no component for the
-    per_capita rows, so they get no closing row either: a renormalise group with departments keeps its whole
-    budget as reserve, contradicting "0 for renormalise groups with departments" (fct_bonus_pool). Here:
-    pool 100.00, one per_capita renormalise group, one department → closed is empty, reserve 100.00
-    (expected: a per_capita 0.00 row and a closing row of 100.00)."""
+    """Regression (found by the property test; fixed by a left join to clinical_average): when no scheme
+    group in force has basis points, clinical_average has no row for the period, the per_capita CTE (inner
+    join) yielded no component for the per_capita rows, so they got no closing row either: a renormalise
+    group with departments kept its whole budget as reserve, contradicting "0 for renormalise groups with
+    departments" (fct_bonus_pool). Here: pool 100.00, one per_capita renormalise group, one department →
+    a per_capita 0.00 row and a closing row of 100.00."""
     case = dataclasses.replace(
         HAND_CASE,
         schemes=(
@@ -683,7 +695,7 @@ HAND_ALLOCATION = AllocationCase(
 def allocation_rows(case: AllocationCase) -> dict[str, list[tuple]]:
     staff_months = [
         (p, s.staff_id, f"name {s.staff_id}", d, f"name {d}", "临床", "医生组", "医生", "主治医师", s.position,
-         s.post_coefficient, s.attendance_days, 0, s.days_in_month)
+         s.post_coefficient, s.attendance_days, s.days_in_month, 0, s.days_in_month)
         for p, d, s in case.staff
     ]  # fmt: skip
     points = [
@@ -712,11 +724,17 @@ def allocation_rows(case: AllocationCase) -> dict[str, list[tuple]]:
 @given(case=allocation_cases())
 @example(case=HAND_ALLOCATION)
 def test_allocation_suggestions_reconcile_to_the_cent(compiled, case: AllocationCase) -> None:
-    """Per dept: Σ suggested = dept_pool exactly; management_amount within a cent of management pool / managers;
-    suggested − management_amount within a cent of (dept_pool − management pool) × w / Σ w (w = post coefficient
-    × attendance coefficient × points factor, at 6 decimals; equal shares when Σ w = 0) — so |suggested − exact
-    proportional share| < 0.02; nothing negative when the pool ≥ 0 (nothing positive when ≤ 0)."""
-    decimal.getcontext().prec = 60
+    """Per dept: Σ suggested = dept_pool exactly; nothing negative when the pool ≥ 0 (nothing positive when
+    ≤ 0); management_amount = the management pool round(dept_pool × management_share, 2) split equally over
+    the managers by largest remainder (0 for the others); suggested − management_amount = the rest split by
+    largest remainder over w = post coefficient × attendance coefficient × points factor (at 6 decimals; equal
+    shares when Σ w = 0) — each part within a cent of its exact share, so |suggested − exact proportional
+    share| < 0.02 (0.01 for non-managers)."""
+    with decimal.localcontext(prec=60):
+        check_allocation_case(compiled, case)
+
+
+def check_allocation_case(compiled: dict[str, str], case: AllocationCase) -> None:
     con = warehouse(allocation_rows(case))
     run_model(con, compiled, "int_bonus__allocation_suggestions")
     out = fetch(con, "select * from intermediate.int_bonus__allocation_suggestions")
@@ -743,6 +761,7 @@ def test_allocation_suggestions_reconcile_to_the_cent(compiled, case: Allocation
         mean_points = sum(sum(staff[period, r["staff_id"]][1].points, Decimal(0)) for r in rows) / len(rows)
         for r in rows:
             s = staff[period, r["staff_id"]][1]
+            # 出勤系数 = attended / 应出勤 (expected_days; here the generated days_in_month), capped at 1
             assert abs(r["attendance_coefficient"] - min(s.attendance_days / s.days_in_month, 1)) <= Decimal(
                 "0.00005"
             )
@@ -754,12 +773,11 @@ def test_allocation_suggestions_reconcile_to_the_cent(compiled, case: Allocation
 
         managers = [r for r in rows if r["is_manager"]]
         management_pool = round2(pool * case.management_share) if managers else Decimal("0.00")
-        assert sum(r["management_amount"] for r in rows) == management_pool
-        for r in rows:
-            if r["is_manager"]:
-                assert within_a_cent(r["management_amount"], management_pool / len(managers))
-            else:
-                assert r["management_amount"] == 0
+        assert all(r["management_amount"] == 0 for r in rows if not r["is_manager"])
+        if managers:
+            assert_split(
+                [r["management_amount"] for r in managers], management_pool, [Decimal(1)] * len(managers)
+            )
 
         rest_pool = pool - management_pool
         weight = {
@@ -768,13 +786,11 @@ def test_allocation_suggestions_reconcile_to_the_cent(compiled, case: Allocation
             ).quantize(Decimal("0.000001"), rounding=ROUND_HALF_UP)
             for r in rows
         }
-        w_total = sum(weight.values())
-        for r in rows:
-            share = weight[r["staff_id"]] / w_total if w_total else Decimal(1) / len(rows)
-            assert within_a_cent(r["suggested_amount"] - r["management_amount"], rest_pool * share), (
-                r,
-                share,
-            )
+        assert_split(
+            [r["suggested_amount"] - r["management_amount"] for r in rows],
+            rest_pool,
+            [weight[r["staff_id"]] for r in rows],
+        )
 
     if case == HAND_ALLOCATION:
         assert {r["staff_id"]: r["suggested_amount"] for r in out} == {

@@ -116,7 +116,9 @@ def _page_setup(ws: Worksheet, dept: str, dept_name: str, period: str, last_row:
     ws.page_setup.fitToHeight = 0  # as many pages tall as needed
     ws.print_options.horizontalCentered = True
     ws.page_margins.left = ws.page_margins.right = 0.4
-    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    # the header and footer print inside the top and bottom margins (inches): leave them room
+    ws.page_margins.top = ws.page_margins.bottom = 0.9
+    ws.page_margins.header = ws.page_margins.footer = 0.35
     ws.oddHeader.left.text = _hf(hospital_name())
     ws.oddHeader.center.text = _hf(f"科室：{dept} {dept_name}")
     ws.oddHeader.right.text = _hf(f"期间：{period}")

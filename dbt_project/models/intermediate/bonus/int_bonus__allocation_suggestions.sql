@@ -2,7 +2,8 @@
 --   dept_pool          = the department's bonus (int_bonus__dept_summary.dept_bonus)
 --   management_amount  = allocate_cents(round(dept_pool × management_share, 2)) over the department's
 --                        managers (职务 科主任/护士长), equal weights; 0 when it has none
---   attendance_coefficient = least(attendance_days / days_in_month, 1)
+--   attendance_coefficient = least(attendance_days / expected_days, 1) (出勤系数 = 出勤 / 应出勤; 0 without
+--                        an attendance record)
 --   points_factor      = (1 − points_weight) + points_weight × staff_points / mean staff points of the
 --                        department (1 when nobody in it has points)
 --   weight             = post_coefficient × attendance_coefficient × points_factor
@@ -49,7 +50,9 @@ people as (
         s.attendance_days,
         s.days_in_month,
         s.post_coefficient,
-        cast(least(s.attendance_days / s.days_in_month, 1) as decimal(9, 4)) as attendance_coefficient,
+        s.expected_days,
+        cast(case when s.expected_days > 0 then least(s.attendance_days / s.expected_days, 1) else 0 end
+             as decimal(9, 4)) as attendance_coefficient,
         cast(coalesce(sp.staff_points, 0) as decimal(18, 4)) as staff_points,
         coalesce(s.position in ('科主任', '护士长'), false) as is_manager,
         p.dept_pool,
@@ -127,6 +130,7 @@ final as (
         s.position,
         s.attendance_days,
         s.days_in_month,
+        s.expected_days,
         s.post_coefficient,
         s.attendance_coefficient,
         s.staff_points,

@@ -1,7 +1,7 @@
 -- 在岗人员月度 for the bonus layer: one row per staff member × month employed (HR roster), with the
 -- perf department (HR org → 科室对照 in force at month start), the 核算分组 the person counts in
 -- (seed bonus_post_groups, else the department's own group), post coefficient (岗位系数) and
--- attendance (考勤: days, night shifts). Grain: period × staff_id.
+-- attendance (考勤: days attended, 应出勤天数 = attended + leave, night shifts). Grain: period × staff_id.
 with months as (
 
     select distinct
@@ -38,7 +38,7 @@ mapped as (
 
 attendance as (
 
-    select attendance_period as period, staff_id, attendance_days, night_shifts
+    select attendance_period as period, staff_id, attendance_days, leave_days, night_shifts
     from {{ ref('stg_hr__attendance') }}
 
 ),
@@ -58,6 +58,8 @@ final as (
         e.position,
         cast(coalesce(pc.post_coefficient, 1) as decimal(9, 4)) as post_coefficient,
         cast(coalesce(a.attendance_days, 0) as decimal(18, 2)) as attendance_days,
+        -- 应出勤天数 = 出勤 + 请假 as HR records them (a mid-month joiner's month starts on joining)
+        cast(coalesce(a.attendance_days, 0) + coalesce(a.leave_days, 0) as decimal(18, 2)) as expected_days,
         cast(coalesce(a.night_shifts, 0) as integer) as night_shifts,
         cast(extract(day from e.month_start + interval '1 month' - interval '1 day') as integer) as days_in_month
     from mapped as e
