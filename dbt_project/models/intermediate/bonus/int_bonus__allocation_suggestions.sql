@@ -30,7 +30,8 @@ method as (
 
 staff_points as (
 
-    select staff_id, period, sum(points) as staff_points
+    -- net points of the month; a net negative (refunds exceeding work) counts as 0, so no weight is < 0
+    select staff_id, period, greatest(sum(points), 0) as staff_points
     from {{ ref('fct_doctor_workload_points') }}
     group by staff_id, period
 
