@@ -506,6 +506,7 @@ def audit_period(path: Path | str, period: str, actor: str, note: str | None = N
             hint = "请先 jixiao bonus run 核算" if old == "draft" else ""
             raise _refuse(period, old, "审核", ("calculated",), hint)
         _require_current(con, period)
+        audited_hash = _published_hash_in(con, period)[0] if _all_marts_exist(con) else None
         at = _now()
         _set_status(con, period, "audited", actor, at)
         log_event(
@@ -514,7 +515,7 @@ def audit_period(path: Path | str, period: str, actor: str, note: str | None = N
             action="audit",
             actor=actor,
             reason=(note or "").strip() or None,
-            detail={"from": old, "to": "audited"},
+            detail={"from": old, "to": "audited", "content_hash": audited_hash},
             logged_at=at,
         )
     return Transition(period, old, "audited")
@@ -658,6 +659,29 @@ def _require_current(con, period: str) -> None:
         )
 
 
+def _all_marts_exist(con) -> bool:
+    return all(_table_exists(con, MARTS_SCHEMA, m) for m in ARCHIVED_MARTS)
+
+
+def _require_unchanged_since_audit(con, period: str) -> None:
+    """Refuse to close numbers other than those audited: a pipeline run after the audit (nightly
+    refresh, late data) may have changed the period's published rows. The audit recorded their hash."""
+    row = con.execute(
+        f"SELECT detail FROM {BONUS_OPS_SCHEMA}.audit_log WHERE period = ? AND action = 'audit' "
+        "ORDER BY logged_at DESC LIMIT 1",
+        [period],
+    ).fetchone()
+    audited = json.loads(row[0]).get("content_hash") if row and row[0] else None
+    if audited is None:
+        return
+    current, _ = _published_hash_in(con, period)
+    if current != audited:
+        raise BonusPeriodError(
+            f"期间 {period} 的奖金结果在审核之后发生了变化（数据刷新或重新核算），不能关账；"
+            f"请核对后重新审核：jixiao bonus run --period {period}，再 jixiao bonus audit"
+        )
+
+
 def close_period(path: Path | str, period: str, actor: str) -> CloseResult:
     """关账归档 (audited → issued), in one transaction: copy the period's rows of every archived mart
     into ``bonus_archive.<mart>`` under a new archive_id, hash them, record period_archive, log."""
@@ -675,6 +699,7 @@ def close_period(path: Path | str, period: str, actor: str) -> CloseResult:
             )
         _require_marts(con)
         _require_current(con, period)
+        _require_unchanged_since_audit(con, period)
         n_pool = con.execute(
             f"SELECT count(*) FROM {MARTS_SCHEMA}.fct_bonus_pool WHERE period = ?", [period]
         ).fetchone()[0]

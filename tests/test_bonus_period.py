@@ -258,6 +258,21 @@ def test_close_archives_the_period_and_records_its_hash(wh: Path):
     assert log.action == "close" and json.loads(log.detail)["archive_id"] == r.archive_id
 
 
+def test_close_refuses_numbers_changed_after_the_audit(wh: Path):
+    _to_audited(wh)
+    # a pipeline run after the audit (e.g. the nightly refresh of late data) changes one cent
+    _sql(wh, "UPDATE marts.fct_dept_bonus SET amount = amount + 0.01 WHERE period = ? AND perf_dept_code = 'D02'", [P])
+    with pytest.raises(bp.BonusPeriodError, match="在审核之后发生了变化"):
+        bp.close_period(wh, P, "王五")
+    assert bp.period_status(wh, P) == "audited"
+    assert _sql(wh, "SELECT count(*) FROM bonus_ops.period_archive") == [(0,)]
+    # recalculated and audited again: the audited numbers are the ones closed
+    bp.mark_calculated(wh, P, "张三")
+    bp.audit_period(wh, P, "李四")
+    r = bp.close_period(wh, P, "王五")
+    assert bp.published_hash(wh, P)[0] == r.content_hash
+
+
 def test_close_refuses_without_marts_or_rows(tmp_path: Path, wh: Path):
     bare = tmp_path / "bare.duckdb"
     _to_audited(bare)
