@@ -137,6 +137,14 @@ def test_allocation_round_trip_close_lock_and_reopen(workflow, tmp_path):
     assert staff[staff_a] == suggested[staff_a] - moved
     assert staff[staff_b] == suggested[staff_b] + moved
 
+    # the trace of one person: their amount, the approved version, then the department's chain
+    trace = _ok(_jixiao(["explain", "bonus", "--period", PERIOD, "--staff", staff_a], env)).stdout
+    (version_id,) = _query(
+        data, "select version_id from bonus_ops.allocation_versions where status = 'approved' and perf_dept_code = ?",
+        [DEPT],
+    )[0]
+    assert f"{staff[staff_a]:,.2f}" in trace and version_id in trace and f"{dept_bonus:,.2f}" in trace
+
     # 3. audit → close: archive + content hash
     _ok(_jixiao(["bonus", "audit", "--period", PERIOD, "--by", "审核测试"], env))
     _ok(_jixiao(["close", "--period", PERIOD, "--by", "院长测试"], env))
