@@ -723,10 +723,11 @@ def kpi_show(
 
 
 def _register_subcommands() -> None:
-    from orchestration import cli_allocation, cli_bonus
+    from orchestration import cli_allocation, cli_bonus, cli_dq
 
     cli_bonus.register(app)
     cli_allocation.register(app)
+    cli_dq.register(app)
 
 
 _register_subcommands()
