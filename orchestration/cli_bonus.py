@@ -52,6 +52,38 @@ def _transition_text(t) -> str:
     return text
 
 
+# ---- WeCom notifications (企业微信通知) ------------------------------------------------------
+def _notify(builder: str, *args) -> None:
+    """Send the notice ``connectors.notifiers.<builder>(*args)`` after a successful command; a
+    notification problem (even an import error) is only a warning line, never a failed command."""
+    try:
+        from connectors import notifiers
+
+        result = notifiers.notify(getattr(notifiers, builder)(*args))
+        if result.status == "failed":
+            console.print(
+                "[yellow]企业微信通知发送失败（详见 alerts/wecom_log.jsonl），命令本身已完成[/yellow]"
+            )
+    except Exception as exc:  # a notification never fails the command
+        text = type(exc).__name__
+        try:
+            from connectors.notifiers.wecom import scrub
+
+            text = scrub(f"{text}: {exc}")
+        except Exception:  # the notifier itself is broken: the exception type only
+            pass
+        console.print(f"[yellow]企业微信通知未能发送：{escape(text)}（命令本身已完成）[/yellow]")
+
+
+def _pool_total(lines):
+    """The period's bonus pool (pool_amount is the period's total, repeated on every group row)."""
+    amounts = [x.pool_amount for x in lines if x.pool_amount is not None]
+    return max(amounts) if amounts else None
+
+
+# ---- end WeCom notifications ----------------------------------------------------------------
+
+
 # --------------------------------------------------------------------------------------------
 @bonus_app.command("run")
 def bonus_run(period: PeriodOpt, by: ByOpt = None) -> None:
@@ -80,6 +112,7 @@ def bonus_run(period: PeriodOpt, by: ByOpt = None) -> None:
         lines, warnings = bp.pool_summary(path, t.period)
     except bp.BonusPeriodError as exc:
         console.print(f"[yellow]{escape(str(exc))}[/yellow]")
+        _notify("notice_bonus_calculated", t.period, None, None)  # WeCom hook
         return
     tbl = Table(
         "核算分组",
@@ -103,6 +136,7 @@ def bonus_run(period: PeriodOpt, by: ByOpt = None) -> None:
         )
     console.print(tbl)
     console.print(f"预警 {warnings} 条" + ("（见 marts.fct_bonus_warnings）" if warnings else ""))
+    _notify("notice_bonus_calculated", t.period, _pool_total(lines), warnings)  # WeCom hook
 
 
 @bonus_app.command("audit")
@@ -288,6 +322,7 @@ def close(period: PeriodOpt, by: ByOpt = None) -> None:
         t.add_row(mart, f"{r.row_counts[mart]:,}", h)
     console.print(t)
     console.print(f"总哈希 {r.content_hash}")
+    _notify("notice_bonus_issued", r.period, r.content_hash)  # WeCom hook
 
 
 def reopen(
@@ -304,6 +339,7 @@ def reopen(
     except bp.BonusPeriodError as exc:
         raise _fail(exc) from exc
     console.print(f"[green]{escape(_transition_text(t))}[/green]（原归档已失效，归档行保留）")
+    _notify("notice_bonus_reopened", t.period, (reason or "").strip(), (by or "").strip())  # WeCom hook
 
 
 def register(app: typer.Typer) -> None:

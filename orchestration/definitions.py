@@ -8,6 +8,7 @@ import dagster as dg
 from orchestration.defs.dbt import definitions as dbt_domain
 from orchestration.defs.extraction import definitions as extraction_domain
 from orchestration.defs.intake import definitions as intake_domain
+from orchestration.defs.quality import definitions as quality_domain
 from orchestration.defs.reference import definitions as reference_domain
 from orchestration.defs.schedules import definitions as schedules_domain
 
@@ -15,6 +16,7 @@ from orchestration.defs.schedules import definitions as schedules_domain
 defs = dg.Definitions.merge(
     extraction_domain.defs,
     intake_domain.defs,
+    quality_domain.defs,
     reference_domain.defs,
     dbt_domain.defs,
     schedules_domain.defs,

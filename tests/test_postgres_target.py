@@ -11,6 +11,7 @@ import psycopg
 import pytest
 
 from connectors.bonus_state import ensure_bonus_tables
+from expectations.store import DDL as DQ_DDL
 from connectors.extract import extract_system
 from connectors.intake import load_specs
 from connectors.source_config import load_sources, period_range
@@ -58,6 +59,9 @@ def test_dbt_build_on_postgres(small_demo_dir: Path, tmp_path: Path):
             extract_system(load_sources()["his"], period_range("2025-11", "2025-11"), wh, data_dir=small_demo_dir)
             assert wh.query("SELECT count(*) FROM raw_his.fy_sfmx")[0][0] == before
         ensure_bonus_tables(conninfo)  # the bonus workflow tables are dbt sources too
+        with psycopg.connect(conninfo, autocommit=True) as con:  # and the quality results (source dq)
+            con.execute(DQ_DDL[0])
+            con.execute(DQ_DDL[1])
 
         env = {**os.environ, "JIXIAO_PG_DATABASE": DB, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
         dbt = Path(sys.executable).parent / "dbt"

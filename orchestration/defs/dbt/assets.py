@@ -7,6 +7,7 @@ from dagster_dbt import DbtCliResource, dbt_assets
 
 from connectors.bonus_state import ensure_bonus_tables
 from connectors.kpi_config import check_kpi_config
+from expectations import ensure_dq_tables
 from orchestration.defs.dbt.project import dbt_project
 from orchestration.defs.dbt.translator import LayerTranslator
 from orchestration.settings import warehouse_path
@@ -21,4 +22,5 @@ def jixiao_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     # `jixiao bonus`/`allocation` command. The PostgreSQL target's tests create them themselves.
     if os.environ.get("JIXIAO_DBT_TARGET", "duckdb") == "duckdb":
         ensure_bonus_tables(warehouse_path())
+        ensure_dq_tables(warehouse_path())  # source dq.dq_check_results (int_bonus__blocked_periods)
     yield from dbt.cli(["build"], context=context).stream()

@@ -15,6 +15,9 @@ class LayerTranslator(DagsterDbtTranslator):
 
     def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
         if dbt_resource_props["resource_type"] == "source":
+            if dbt_resource_props["source_name"] == "dq":
+                # dq/<table>: materialised by the quality asset, which therefore runs before dbt
+                return dg.AssetKey(["dq", dbt_resource_props["name"]])
             # raw_<system>/<table>: the key the extraction multi-assets materialise.
             return dg.AssetKey([f"raw_{dbt_resource_props['source_name']}", dbt_resource_props["name"]])
         return super().get_asset_key(dbt_resource_props)

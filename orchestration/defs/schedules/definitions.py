@@ -10,8 +10,9 @@ from connectors.source_config import Period
 from orchestration.defs.partitions import range_tags
 from orchestration.settings import alerts_dir
 
-# Everything, manual intake included: a nightly run also takes in any files waiting in the inbox.
-PIPELINE_SELECTION = dg.AssetSelection.groups("raw", "seeds", "staging", "intermediate", "marts")
+# Everything, manual intake and the quality checks included: a nightly run also takes in any files
+# waiting in the inbox, and checks the landed partitions before dbt builds on them.
+PIPELINE_SELECTION = dg.AssetSelection.groups("raw", "quality", "seeds", "staging", "intermediate", "marts")
 
 nightly_refresh = dg.define_asset_job(
     "nightly_refresh",
@@ -49,7 +50,7 @@ def monthly_close_schedule(context: dg.ScheduleEvaluationContext):
 
 @dg.run_failure_sensor(default_status=dg.DefaultSensorStatus.RUNNING)
 def run_failure_recorder(context: dg.RunFailureSensorContext):
-    """Record every failed run in data/alerts/run_failures.jsonl (WeCom delivery arrives later)."""
+    """Record every failed run in data/alerts/run_failures.jsonl and send it to WeCom (企业微信)."""
     record = {
         "at": datetime.now().isoformat(timespec="seconds"),
         "run_id": context.dagster_run.run_id,
@@ -60,6 +61,41 @@ def run_failure_recorder(context: dg.RunFailureSensorContext):
     alerts_dir().mkdir(parents=True, exist_ok=True)
     with (alerts_dir() / "run_failures.jsonl").open("a", encoding="utf-8") as f:
         f.write(json.dumps(record, ensure_ascii=False) + "\n")
+    _notify_run_failure(context)  # WeCom hook
+
+
+# ---- WeCom notifications (企业微信通知) ------------------------------------------------------
+def _notify_run_failure(context: dg.RunFailureSensorContext) -> None:
+    """Send notice_run_failure for the run's first failed step (tier source/connection for a step
+    that reads the source systems, pipeline otherwise). Never fails the sensor: a warning line."""
+    try:
+        from connectors import notifiers
+
+        step, error = None, context.failure_event.message
+        for event in context.get_step_failure_events():
+            step = event.step_key
+            data = event.event_specific_data
+            err = getattr(data, "error", None)
+            while getattr(err, "cause", None) is not None:  # Dagster wraps the op's own exception
+                err = err.cause
+            error = (getattr(err, "message", None) or event.message or error or "").strip()
+            break
+        run = context.dagster_run
+        result = notifiers.notify(notifiers.notice_run_failure(run.job_name, run.run_id, step, error))
+        if result.status == "failed":
+            context.log.warning("企业微信通知发送失败（详见 alerts/wecom_log.jsonl）")
+    except Exception as exc:  # a notification never fails the sensor
+        text = type(exc).__name__
+        try:
+            from connectors.notifiers.wecom import scrub
+
+            text = scrub(f"{text}: {exc}")
+        except Exception:  # the notifier itself is broken: the exception type only
+            pass
+        context.log.warning(f"企业微信通知未能发送：{text}")
+
+
+# ---- end WeCom notifications ----------------------------------------------------------------
 
 
 defs = dg.Definitions(

@@ -152,6 +152,8 @@ final as (
              as decimal(18, 2)) as unmapped_amount
     from keys as k
     inner join departments as d on d.perf_dept_code = k.perf_dept_code
+    -- a period blocked by an error-severity data-quality failure gets no bonus (int_bonus__blocked_periods)
+    left join {{ ref('int_bonus__blocked_periods') }} as blocked on blocked.period = k.period
     left join points as p
         on p.period = k.period and p.perf_dept_code = k.perf_dept_code and p.accounting_group = k.accounting_group
     left join staff as s
@@ -162,6 +164,7 @@ final as (
     left join tcm as t on t.period = k.period and t.perf_dept_code = k.perf_dept_code
     left join penalties as pe on pe.period = k.period and pe.perf_dept_code = k.perf_dept_code
     left join charges as ch on ch.period = k.period and ch.perf_dept_code = k.perf_dept_code
+    where blocked.period is null
 
 )
 
