@@ -15,6 +15,8 @@ SMALL_PERIODS = ("2025-10", "2025-12")
 # A fixed, test-only salt: dbt refuses to pseudonymise without one.
 os.environ.setdefault("JIXIAO_PSEUDONYM_SALT", "pytest-only-salt-0123456789")
 os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+# Tests choose their own warehouse: an operator's JIXIAO_WAREHOUSE in the shell must not leak in.
+os.environ.pop("JIXIAO_WAREHOUSE", None)
 
 
 @pytest.fixture(scope="session")

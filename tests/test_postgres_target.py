@@ -11,11 +11,11 @@ import psycopg
 import pytest
 
 from connectors.bonus_state import ensure_bonus_tables
-from expectations.store import DDL as DQ_DDL
 from connectors.extract import extract_system
 from connectors.intake import load_specs
 from connectors.source_config import load_sources, period_range
 from connectors.warehouse import PostgresWarehouse
+from expectations.store import DDL as DQ_DDL
 
 from conftest import REPO, SMALL_PERIODS, pg_admin_exec
 
