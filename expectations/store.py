@@ -26,7 +26,8 @@ DDL = (
 )
 
 # A partition is blocked when its LATEST run (max checked_at, ties by run_id) has a failed
-# error-severity check. Warnings never block. The same rule is int_bonus__blocked_periods.sql.
+# error-severity check. Warnings never block, nor do dbt test rows (partition '_all': a failing
+# error-severity dbt test fails the build itself). The same rule is int_bonus__blocked_periods.sql.
 BLOCKING_SQL = """
     WITH runs AS (
         SELECT "partition", run_id, max(checked_at) AS checked_at FROM dq.dq_check_results
@@ -37,7 +38,7 @@ BLOCKING_SQL = """
             FROM runs) WHERE rk = 1)
     SELECT DISTINCT r."partition"
     FROM dq.dq_check_results AS r JOIN latest AS l ON l."partition" = r."partition" AND l.run_id = r.run_id
-    WHERE r.severity = 'error' AND NOT r.passed
+    WHERE r.severity = 'error' AND NOT r.passed AND r."partition" <> '_all'
 """
 
 

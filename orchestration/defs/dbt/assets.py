@@ -8,6 +8,7 @@ from dagster_dbt import DbtCliResource, dbt_assets
 from connectors.bonus_state import ensure_bonus_tables
 from connectors.kpi_config import check_kpi_config
 from expectations import ensure_dq_tables
+from expectations.dbt_results import land_dbt_results
 from orchestration.defs.dbt.project import dbt_project
 from orchestration.defs.dbt.translator import LayerTranslator
 from orchestration.settings import warehouse_path
@@ -23,4 +24,17 @@ def jixiao_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     if os.environ.get("JIXIAO_DBT_TARGET", "duckdb") == "duckdb":
         ensure_bonus_tables(warehouse_path())
         ensure_dq_tables(warehouse_path())  # source dq.dq_check_results (int_bonus__blocked_periods)
-    yield from dbt.cli(["build"], context=context).stream()
+    invocation = dbt.cli(["build"], context=context, raise_on_error=False)
+    yield from invocation.stream()
+    # dbt's test outcomes land beside the GX/SQL checks (dq.dq_check_results, layer dbt) — also, and
+    # above all, when the build failed on a test; then the run fails as before.
+    if os.environ.get("JIXIAO_DBT_TARGET", "duckdb") == "duckdb":
+        try:
+            n = land_dbt_results(
+                warehouse_path(), invocation.get_artifact("run_results.json"), invocation.get_artifact("manifest.json")
+            )
+            context.log.info(f"dbt 测试结果 {n} 条已写入 dq.dq_check_results")
+        except Exception as exc:  # noqa: BLE001 — landing results must not hide the build's own outcome
+            context.log.warning(f"dbt 测试结果未能写入 dq：{type(exc).__name__}: {exc}")
+    if not invocation.is_successful():
+        raise invocation.get_error() or dg.Failure("dbt build 失败")
