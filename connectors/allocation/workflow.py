@@ -11,7 +11,6 @@ Files live under ``root`` (the CLI passes ``<data_dir>/allocation``):
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import json
 import shutil
@@ -28,7 +27,8 @@ from connectors.allocation.store import AllocationError, check_period, status_la
 from connectors.allocation.validate import AllocationResult, is_allocation_workbook, validate_allocation, yuan
 from connectors.allocation.workbook import build_print, build_template, template_file_name
 from connectors.bonus_state import ensure_bonus_tables
-from connectors.intake.load import REPORT_HEADERS, inbox_files
+from connectors.intake.load import inbox_files
+from connectors.rejected_files import place_file, write_rejection_report
 
 OPS = "bonus_ops"
 VERSION_STATUS_LABELS = {"accepted": "已受理（待审批）", "approved": "已审批", "superseded": "已被替代"}
@@ -112,40 +112,13 @@ def file_sha256(path: Path | str) -> str:
     return h.hexdigest()
 
 
-def _place(path: Path, folder: Path, stamp: str, move: bool) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / f"{stamp}_{path.name}"
-    n = 2
-    while target.exists():
-        target = folder / f"{stamp}-{n}_{path.name}"
-        n += 1
-    (shutil.move if move else shutil.copy2)(path, target)
-    return target
-
-
 def write_error_report(result: AllocationResult, base: Path, checked_at: datetime) -> Path:
     """``<base>.errors.csv`` (UTF-8 BOM, opens in Excel) and ``<base>.errors.txt``; returns the csv."""
-    csv_path = base.with_name(base.name + ".errors.csv")
-    with csv_path.open("w", encoding="utf-8-sig", newline="") as f:
-        writer = csv.writer(f)
-        writer.writerow(REPORT_HEADERS)
-        for e in result.errors:
-            writer.writerow([e.file, e.sheet, e.row or "", e.column, e.header, e.value, e.reason])
-    shown = len(result.errors)
     what = f"{result.perf_dept_code or ''} {result.perf_dept_name or ''} {result.period or ''}".strip()
-    lines = [
-        f"文件：{result.file}",
-        f"二次分配：{what or '未识别'}",
-        f"检查时间：{checked_at:%Y-%m-%d %H:%M:%S}",
-        f"结果：未通过，未受理。共发现 {result.error_count} 个问题"
-        + (f"（以下仅列出前 {shown} 个）" if shown < result.error_count else "")
-        + "。",
-        "请按以下说明修改原文件后重新提交：",
-        "",
-        *(f"{i}. {e.message}" for i, e in enumerate(result.errors, start=1)),
-    ]
-    base.with_name(base.name + ".errors.txt").write_text("\n".join(lines) + "\n", encoding="utf-8-sig")
-    return csv_path
+    return write_rejection_report(
+        base, file=result.file, subject=("二次分配", what or "未识别"), outcome="未受理", errors=result.errors,
+        error_count=result.error_count, checked_at=checked_at,
+    )  # fmt: skip
 
 
 def submit_allocation(
@@ -180,7 +153,7 @@ def submit_allocation(
             if result.ok:
                 result.version_id = f"{result.period}-{result.perf_dept_code}-{stamp}-{uuid.uuid4().hex[:6]}"
                 _store_version(con, result, submitted_by, submitted_at)
-                result.stored_path = _place(path, root / "accepted", stamp, move)
+                result.stored_path = place_file(path, root / "accepted", stamp, move)
                 con.execute("COMMIT")
                 result.status = "accepted"
             else:
@@ -197,7 +170,7 @@ def submit_allocation(
         con.close()
     if not result.ok:
         result.status = "rejected"
-        result.stored_path = _place(path, root / "rejected", stamp, move)
+        result.stored_path = place_file(path, root / "rejected", stamp, move)
         result.report_path = write_error_report(result, result.stored_path, submitted_at)
     return result
 

@@ -11,8 +11,6 @@ Every attempt is appended to ``raw_manual._intake_log`` in its own transaction.
 
 from __future__ import annotations
 
-import csv
-import shutil
 import uuid
 from collections.abc import Collection
 from datetime import datetime
@@ -22,47 +20,18 @@ import pyarrow as pa
 
 from connectors.intake.spec import get_spec
 from connectors.intake.validate import IntakeResult, validate_file
+from connectors.rejected_files import place_file, write_rejection_report
 from connectors.warehouse import DuckDBWarehouse
 
 SCHEMA = "raw_manual"
 LOG_TABLE = "_intake_log"
-REPORT_HEADERS = ("文件", "工作表", "行", "列", "列名", "值", "原因")
-
-
-def _move(path: Path, folder: Path, stamp: str) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / f"{stamp}_{path.name}"
-    n = 2
-    while target.exists():
-        target = folder / f"{stamp}-{n}_{path.name}"
-        n += 1
-    shutil.move(path, target)
-    return target
-
-
 def write_error_report(result: IntakeResult, base: Path, checked_at: datetime) -> Path:
     """Write ``<base>.errors.csv`` and ``<base>.errors.txt``; returns the .csv path."""
-    csv_path = base.with_name(base.name + ".errors.csv")
-    with csv_path.open("w", encoding="utf-8-sig", newline="") as f:
-        writer = csv.writer(f)
-        writer.writerow(REPORT_HEADERS)
-        for e in result.errors:
-            writer.writerow([e.file, e.sheet, e.row or "", e.column, e.header, e.value, e.reason])
     label = get_spec(result.dataset).label + f"（{result.dataset}）" if result.dataset else "未识别"
-    shown = len(result.errors)
-    lines = [
-        f"文件：{result.file}",
-        f"数据集：{label}",
-        f"检查时间：{checked_at:%Y-%m-%d %H:%M:%S}",
-        f"结果：未通过，数据未导入。共发现 {result.error_count} 个问题"
-        + (f"（以下仅列出前 {shown} 个）" if shown < result.error_count else "")
-        + "。",
-        "请按以下说明修改原文件后重新提交：",
-        "",
-        *(f"{i}. {e.message}" for i, e in enumerate(result.errors, start=1)),
-    ]
-    base.with_name(base.name + ".errors.txt").write_text("\n".join(lines) + "\n", encoding="utf-8-sig")
-    return csv_path
+    return write_rejection_report(
+        base, file=result.file, subject=("数据集", label), outcome="数据未导入", errors=result.errors,
+        error_count=result.error_count, checked_at=checked_at,
+    )  # fmt: skip
 
 
 def _land(wh: DuckDBWarehouse, result: IntakeResult) -> int:
@@ -139,10 +108,10 @@ def intake_file(
                 _log_attempt(wh, result, attempted_at)
                 raise
             result.status = "accepted"
-            result.stored_path = _move(path, intake_root / "processed", stamp)
+            result.stored_path = place_file(path, intake_root / "processed", stamp)
         else:
             result.status = "rejected"
-            result.stored_path = _move(path, intake_root / "quarantine", stamp)
+            result.stored_path = place_file(path, intake_root / "quarantine", stamp)
             result.report_path = write_error_report(result, result.stored_path, attempted_at)
         _log_attempt(wh, result, attempted_at)
     return result
