@@ -228,12 +228,17 @@ class DuckDBWarehouse:
         return self.con.execute(f"SELECT max({_ident(column)}) FROM {schema}.{table}").fetchone()[0]
 
     def table_exists(self, schema: str, table: str) -> bool:
-        return bool(
-            self.con.execute(
-                "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = ?",
-                [schema, table],
-            ).fetchone()[0]
-        )
+        return relation_exists(self.con, schema, table)
+
+
+def relation_exists(con, schema: str, table: str) -> bool:
+    """Whether ``schema.table`` exists, on an open DuckDB connection (tables and views)."""
+    return bool(
+        con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = ?",
+            [schema, table],
+        ).fetchone()[0]
+    )
 
 
 class PostgresWarehouse:

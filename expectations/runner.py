@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
+from connectors.warehouse import relation_exists
 from expectations.check import Check
 from expectations.outcome import Outcome, to_json
 from expectations.registry import frame_for, select_checks
@@ -44,14 +45,6 @@ class RunSummary:
 def _month_bounds(partition: str) -> tuple[date, date]:
     y, m = int(partition[:4]), int(partition[5:7])
     return date(y, m, 1), date(y + (m == 12), m % 12 + 1, 1)
-
-
-def _exists(con, schema: str, table: str) -> bool:
-    return bool(
-        con.execute(
-            "SELECT count(*) FROM duckdb_tables() WHERE schema_name = ? AND table_name = ?", [schema, table]
-        ).fetchone()[0]
-    )
 
 
 def new_run_id() -> str:
@@ -97,7 +90,7 @@ def run_checks(
             for key, group in gx_groups.items():
                 frame = frame_for(*key)
                 schema = f"raw_{frame.system}" if frame.layer == "raw" else "staging"
-                if not _exists(con, schema, frame.table):
+                if not relation_exists(con, schema, frame.table):
                     summary.skipped += [(c.check_id, f"表 {schema}.{frame.table} 不存在") for c in group]
                     continue
                 df = con.execute(frame.sql, bind(frame.sql, params)).df()

@@ -17,6 +17,7 @@ from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 
+from connectors.warehouse import relation_exists
 from orchestration.points_explain import ExplainError, PointsTrace, explain_points
 
 SINGLE_ITEMS = ("grade34_surgery", "tcm_therapy", "night_shift")
@@ -382,25 +383,15 @@ def _connect(warehouse: Path | str):
         ) from exc
 
 
-def _has_table(con, schema: str, table: str) -> bool:
-    return (
-        con.execute(
-            "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = ?",
-            [schema, table],
-        ).fetchone()[0]
-        > 0
-    )
-
-
 def _period_state(con, period: str) -> PeriodState:
     status = "draft"  # no row = draft
-    if _has_table(con, "bonus_ops", "period_status"):
+    if relation_exists(con, "bonus_ops", "period_status"):
         row = con.execute("SELECT status FROM bonus_ops.period_status WHERE period = ?", [period]).fetchone()
         if row is not None:
             status = row[0]
     else:
         status = None
-    if _has_table(con, "bonus_ops", "period_archive"):
+    if relation_exists(con, "bonus_ops", "period_archive"):
         row = con.execute(
             "SELECT archive_id, closed_at, closed_by, content_hash FROM bonus_ops.period_archive "
             "WHERE period = ? AND is_active ORDER BY closed_at DESC LIMIT 1",
@@ -444,7 +435,7 @@ def _dept_trace(con, dept: str, period: str) -> DeptBonusTrace:
     ).fetchall()
     adjustments: dict[str, Adjustment] = {}
     ids = sorted({c[7] for c in comps if c[7]})
-    if ids and _has_table(con, "bonus_ops", "adjustments"):
+    if ids and relation_exists(con, "bonus_ops", "adjustments"):
         for a in con.execute(
             "SELECT adjustment_id, old_value, new_value, reason, adjusted_by, adjusted_at, is_active "
             f"FROM bonus_ops.adjustments WHERE adjustment_id IN ({', '.join('?' for _ in ids)})",
@@ -456,7 +447,7 @@ def _dept_trace(con, dept: str, period: str) -> DeptBonusTrace:
     # the groups' pool, budget and point price (+ A% and 结余比例 of the scheme, seed, when present)
     groups = sorted({c.accounting_group for c in trace.components} | ({trace.accounting_group} - {None}))
     if groups:
-        seed = _has_table(con, "seeds", "bonus_group_schemes")
+        seed = relation_exists(con, "seeds", "bonus_group_schemes")
         extra = "s.base_share, s.balance_ratio" if seed else "NULL, NULL"
         join = "LEFT JOIN seeds.bonus_group_schemes AS s ON s.scheme_code = p.scheme_code" if seed else ""
         for g in con.execute(
@@ -474,7 +465,7 @@ def _dept_trace(con, dept: str, period: str) -> DeptBonusTrace:
         "FROM marts.fct_kpi_dept_summary WHERE perf_dept_code = ? AND period = ? ORDER BY scheme_code",
         [dept, period],
     ).fetchall()
-    rules = _has_table(con, "seeds", "kpi_coefficient_rule")
+    rules = relation_exists(con, "seeds", "kpi_coefficient_rule")
     for k in kpis:
         kt = KpiTrace(*k)
         if rules and kt.coefficient_rule:
@@ -570,7 +561,7 @@ def explain_staff_bonus(warehouse: Path | str, staff_id: str, period: str, top: 
             if d not in depts:
                 depts.append(d)
 
-        has_versions = _has_table(con, "bonus_ops", "allocation_versions")
+        has_versions = relation_exists(con, "bonus_ops", "allocation_versions")
         cols = "version_id, perf_dept_code, file_name, file_hash, submitted_by, submitted_at, approved_by, approved_at, status"
         for d in depts:
             version = None

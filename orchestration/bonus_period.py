@@ -47,6 +47,7 @@ from connectors.bonus_state import (
     PERIOD_STATUSES,
     ensure_bonus_tables,
 )
+from connectors.warehouse import relation_exists
 
 MARTS_SCHEMA = "marts"
 
@@ -201,16 +202,6 @@ def _now() -> datetime:
     return datetime.now()
 
 
-def _table_exists(con, schema: str, table: str) -> bool:
-    return (
-        con.execute(
-            "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = ?",
-            [schema, table],
-        ).fetchone()[0]
-        > 0
-    )
-
-
 def _columns(con, schema: str, table: str) -> list[tuple[str, str]]:
     return [
         (r[0], r[1])
@@ -262,7 +253,7 @@ def _reader(path: Path | str) -> Iterator[Any | None]:
 
 def status_in(con, period: str) -> str:
     """The status of ``period`` seen through an open connection (use it inside your transaction)."""
-    if not _table_exists(con, BONUS_OPS_SCHEMA, "period_status"):
+    if not relation_exists(con, BONUS_OPS_SCHEMA, "period_status"):
         return "draft"
     row = con.execute(
         f"SELECT status FROM {BONUS_OPS_SCHEMA}.period_status WHERE period = ? "
@@ -390,7 +381,7 @@ def overall_hash(table_hashes: dict[str, str]) -> str:
 
 
 def _require_marts(con) -> None:
-    missing = [m for m in ARCHIVED_MARTS if not _table_exists(con, MARTS_SCHEMA, m)]
+    missing = [m for m in ARCHIVED_MARTS if not relation_exists(con, MARTS_SCHEMA, m)]
     if missing:
         raise BonusPeriodError(
             "奖金结果表不存在："
@@ -479,7 +470,7 @@ def pool_summary(path: Path | str, period: str) -> tuple[list[PoolLine], int]:
     """The period's rows of marts.fct_bonus_pool and its count of warnings (fct_bonus_warnings)."""
     period = _period_key(period)
     with _reader(path) as con:
-        if con is None or not _table_exists(con, MARTS_SCHEMA, "fct_bonus_pool"):
+        if con is None or not relation_exists(con, MARTS_SCHEMA, "fct_bonus_pool"):
             raise BonusPeriodError(f"{MARTS_SCHEMA}.fct_bonus_pool 不存在（核算未产生结果）")
         rows = con.execute(
             "SELECT period, accounting_group, pool_amount, group_budget, group_points, point_price, "
@@ -488,7 +479,7 @@ def pool_summary(path: Path | str, period: str) -> tuple[list[PoolLine], int]:
             [period],
         ).fetchall()
         warnings = 0
-        if _table_exists(con, MARTS_SCHEMA, "fct_bonus_warnings"):
+        if relation_exists(con, MARTS_SCHEMA, "fct_bonus_warnings"):
             warnings = con.execute(
                 f"SELECT count(*) FROM {MARTS_SCHEMA}.fct_bonus_warnings WHERE period = ?", [period]
             ).fetchone()[0]
@@ -549,7 +540,7 @@ def adjust_component(
         if old not in ("calculated", "audited"):
             hint = "请先 jixiao bonus run 核算" if old == "draft" else ""
             raise _refuse(period, old, "复核调整", ("calculated", "audited"), hint)
-        if not _table_exists(con, MARTS_SCHEMA, "fct_dept_bonus"):
+        if not relation_exists(con, MARTS_SCHEMA, "fct_dept_bonus"):
             raise BonusPeriodError(f"{MARTS_SCHEMA}.fct_dept_bonus 不存在（请先运行 jixiao bonus run）")
         row = con.execute(
             f"SELECT amount FROM {MARTS_SCHEMA}.fct_dept_bonus WHERE period = ? AND perf_dept_code = ? "
@@ -621,7 +612,7 @@ def adjust_component(
 def list_adjustments(path: Path | str, period: str) -> list[Adjustment]:
     period = _period_key(period)
     with _reader(path) as con:
-        if con is None or not _table_exists(con, BONUS_OPS_SCHEMA, "adjustments"):
+        if con is None or not relation_exists(con, BONUS_OPS_SCHEMA, "adjustments"):
             return []
         rows = con.execute(
             "SELECT adjustment_id, period, perf_dept_code, accounting_group, component_code, old_value, new_value, "
@@ -637,7 +628,7 @@ def _require_current(con, period: str) -> None:
     """Refuse to audit or close results that predate an approved 二次分配 or an active 复核调整: the
     marts must have been recalculated (``jixiao bonus run``) after them, or the archive would miss them."""
     stale: list[str] = []
-    if _table_exists(con, MARTS_SCHEMA, "fct_staff_bonus"):
+    if relation_exists(con, MARTS_SCHEMA, "fct_staff_bonus"):
         rows = con.execute(
             f"SELECT v.perf_dept_code FROM {BONUS_OPS_SCHEMA}.allocation_versions AS v "
             "WHERE v.period = ? AND v.status = 'approved' AND v.version_id NOT IN "
@@ -645,7 +636,7 @@ def _require_current(con, period: str) -> None:
             [period, period],
         ).fetchall()
         stale += [f"科室 {r[0]} 已批准的二次分配" for r in rows]
-    if _table_exists(con, MARTS_SCHEMA, "fct_dept_bonus"):
+    if relation_exists(con, MARTS_SCHEMA, "fct_dept_bonus"):
         rows = con.execute(
             f"SELECT a.perf_dept_code, a.component_code FROM {BONUS_OPS_SCHEMA}.adjustments AS a "
             "WHERE a.period = ? AND a.is_active AND a.adjustment_id NOT IN "
@@ -660,7 +651,7 @@ def _require_current(con, period: str) -> None:
 
 
 def _all_marts_exist(con) -> bool:
-    return all(_table_exists(con, MARTS_SCHEMA, m) for m in ARCHIVED_MARTS)
+    return all(relation_exists(con, MARTS_SCHEMA, m) for m in ARCHIVED_MARTS)
 
 
 def _require_unchanged_since_audit(con, period: str) -> None:
@@ -809,20 +800,20 @@ def list_statuses(path: Path | str, period: str | None = None) -> list[PeriodRow
             return [PeriodRow(wanted, "draft", None, None, None, None)] if wanted else []
         periods: set[str] = set()
         status_rows: dict[str, tuple] = {}
-        if _table_exists(con, BONUS_OPS_SCHEMA, "period_status"):
+        if relation_exists(con, BONUS_OPS_SCHEMA, "period_status"):
             for p, st, at, by in con.execute(
                 f"SELECT period, status, changed_at, changed_by FROM {BONUS_OPS_SCHEMA}.period_status "
                 "ORDER BY changed_at NULLS FIRST"
             ).fetchall():
                 status_rows[p] = (st, at, by)
         periods |= set(status_rows)
-        if _table_exists(con, MARTS_SCHEMA, "fct_bonus_pool"):
+        if relation_exists(con, MARTS_SCHEMA, "fct_bonus_pool"):
             periods |= {
                 r[0]
                 for r in con.execute(f"SELECT DISTINCT period FROM {MARTS_SCHEMA}.fct_bonus_pool").fetchall()
             }
         archives: dict[str, tuple[str, str]] = {}
-        if _table_exists(con, BONUS_OPS_SCHEMA, "period_archive"):
+        if relation_exists(con, BONUS_OPS_SCHEMA, "period_archive"):
             for p, aid, h in con.execute(
                 f"SELECT period, archive_id, content_hash FROM {BONUS_OPS_SCHEMA}.period_archive "
                 "WHERE is_active ORDER BY closed_at"
@@ -841,7 +832,7 @@ def list_statuses(path: Path | str, period: str | None = None) -> list[PeriodRow
 def audit_log(path: Path | str, period: str) -> list[LogEntry]:
     period = _period_key(period)
     with _reader(path) as con:
-        if con is None or not _table_exists(con, BONUS_OPS_SCHEMA, "audit_log"):
+        if con is None or not relation_exists(con, BONUS_OPS_SCHEMA, "audit_log"):
             return []
         rows = con.execute(
             "SELECT event_id, logged_at, period, perf_dept_code, action, actor, reason, detail "

@@ -29,6 +29,7 @@ from connectors.allocation.workbook import build_print, build_template, template
 from connectors.bonus_state import ensure_bonus_tables
 from connectors.intake.load import inbox_files
 from connectors.rejected_files import place_file, write_rejection_report
+from connectors.warehouse import relation_exists
 
 OPS = "bonus_ops"
 VERSION_STATUS_LABELS = {"accepted": "已受理（待审批）", "approved": "已审批", "superseded": "已被替代"}
@@ -451,16 +452,6 @@ def print_allocation(warehouse: Path | str, period: str, dept: str, out_dir: Pat
     )
 
 
-def _has_table(con, table: str) -> bool:
-    return (
-        con.execute(
-            "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
-            [OPS, table],
-        ).fetchone()[0]
-        > 0
-    )
-
-
 # -- status -----------------------------------------------------------------------------------------
 @dataclass
 class DeptStatus:
@@ -491,7 +482,7 @@ def allocation_status(warehouse: Path | str, period: str) -> tuple[str, list[Dep
         out = {
             c: DeptStatus(c, p.perf_dept_name, p.dept_pool) for c, p in store.dept_pools(con, period).items()
         }
-        if not _has_table(con, "allocation_versions"):
+        if not relation_exists(con, OPS, "allocation_versions"):
             return status, [out[c] for c in sorted(out)]
         rows = con.execute(
             f"""
