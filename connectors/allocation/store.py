@@ -7,7 +7,6 @@ state table ``bonus_ops.period_status``.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -17,7 +16,6 @@ import duckdb
 
 from connectors.bonus_state import PERIOD_STATUSES
 
-_PERIOD_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 CENT = Decimal("0.01")
 SUGGESTION_COLUMNS = (
     "staff_id",
@@ -46,9 +44,12 @@ class DeptPool:
 
 
 def check_period(period: str) -> str:
-    if not _PERIOD_RE.match(period or ""):
-        raise AllocationError(f"期间“{period}”格式有误，应为 YYYY-MM，如 2025-10")
-    return period
+    from connectors.source_config import Period
+
+    try:
+        return Period.parse(period).key
+    except ValueError:
+        raise AllocationError(f"期间“{period}”格式有误，应为 YYYY-MM，如 2025-10") from None
 
 
 def period_first_day(period: str) -> date:
