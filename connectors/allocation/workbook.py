@@ -108,7 +108,11 @@ def _editable(cell) -> None:
     cell.fill = _EDIT_FILL
 
 
-def _page_setup(ws: Worksheet, dept: str, dept_name: str, period: str, last_row: int) -> None:
+def _page_setup(
+    ws: Worksheet, dept: str, dept_name: str, period: str, last_row: int, *, header_row: int = HEADER_ROW,
+    last_col: str = LAST_COL,
+) -> None:
+    """A4 landscape, fit to width, header (hospital · dept · period) and page-x-of-y footer."""
     ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.sheet_properties.pageSetUpPr.fitToPage = True
@@ -123,16 +127,15 @@ def _page_setup(ws: Worksheet, dept: str, dept_name: str, period: str, last_row:
     ws.oddHeader.center.text = _hf(f"科室：{dept} {dept_name}")
     ws.oddHeader.right.text = _hf(f"期间：{period}")
     ws.oddFooter.center.text = "第 &P 页，共 &N 页"
-    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-    ws.print_area = f"A1:{LAST_COL}{last_row}"
+    ws.print_title_rows = f"{header_row}:{header_row}"
+    ws.print_area = f"A1:{last_col}{last_row}"
 
 
-def _signatures(ws: Worksheet, row: int) -> int:
-    for ref, end, text in (
-        (f"A{row}", f"E{row}", "科主任签字：________________"),
-        (f"F{row}", f"J{row}", "经办人签字：________________"),
-        (f"K{row}", f"N{row}", "日期：______年____月____日"),
-    ):
+def _signatures(ws: Worksheet, row: int, spans=(("A", "E"), ("F", "J"), ("K", "N"))) -> int:
+    """Signature lines 科主任 / 经办人 / 日期 on ``row``, each merged over its column span."""
+    texts = ("科主任签字：________________", "经办人签字：________________", "日期：______年____月____日")
+    for (first, last), text in zip(spans, texts, strict=True):
+        ref, end = f"{first}{row}", f"{last}{row}"
         ws[ref] = text
         ws[ref].font = Font(bold=True, size=12)
         ws.merge_cells(f"{ref}:{end}")
@@ -430,29 +433,10 @@ def build_print(
     ws[f"I{total + 1}"].font = _BOLD
 
     sig = total + 4
-    for ref, end, text in (
-        (f"A{sig}", f"C{sig}", "科主任签字：______________"),
-        (f"D{sig}", f"G{sig}", "经办人签字：______________"),
-        (f"H{sig}", f"J{sig}", "日期：______年____月____日"),
-    ):
-        ws[ref] = text
-        ws[ref].font = Font(bold=True, size=12)
-        ws.merge_cells(f"{ref}:{end}")
-    ws.row_dimensions[sig].height = 30
+    _signatures(ws, sig, spans=(("A", "C"), ("D", "G"), ("H", "J")))
     for i, w in enumerate((6, 12, 10, 12, 12, 10, 12, 14, 14, 40), start=1):
         ws.column_dimensions[get_column_letter(i)].width = w
-    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.print_options.horizontalCentered = True
-    ws.oddHeader.left.text = _hf(hospital_name())
-    ws.oddHeader.center.text = _hf(f"科室：{dept} {dept_name}")
-    ws.oddHeader.right.text = _hf(f"期间：{period}")
-    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
-    ws.print_title_rows = f"{header_row}:{header_row}"
-    ws.print_area = f"A1:{last_col}{sig}"
+    _page_setup(ws, dept, dept_name, period, sig, header_row=header_row, last_col=last_col)
     ws.protection.sheet = True  # a record, not a form
     wb.save(path)
     return path
