@@ -517,6 +517,7 @@ class _Generation:
             "RYSJ": fmt_datetime(st.admit[idx]), "CYSJ": fmt_datetime(st.discharge[idx]),
             "RYKS": his_codes(st.dept1[idx], st.admit[idx]), "CYKS": cyks[idx],
             "ZZYS": self.staff.number[st.doc2[idx]], "ZYZDDM": dx_code, "ZYZDMC": dx_name,
+            "QTZDDM": secondary_diagnoses(np.random.default_rng([self.seed, 61]), age, has_op, dx_code),
             "SJZYTS": st.los[idx], "LYFS": lyfs, "ZYZLBZ": zyzl, "WSSQZYBZ": wssq,
             "ZFY": np.round(self.zfy[idx], 2), "YPF": np.round(self.ypf[idx], 2), "HCF": np.round(self.hcf[idx], 2),
             "XGSJ": fmt_datetime(st.discharge[idx] + rng.integers(1, 6, k) * 86400 * SEC),
@@ -652,6 +653,31 @@ class _Generation:
         beds.write("nis_bed_config", self.plan.config_rows())
         beds.write("nis_bed_census", census(self.plan, self.stays, self.window))
         self.progress("beds", 1, 1)
+
+
+def secondary_diagnoses(rng: np.random.Generator, age: np.ndarray, has_op: np.ndarray,
+                        principal: np.ndarray) -> np.ndarray:
+    """BA_SYJL.QTZDDM 其他诊断 per discharge: age-dependent comorbidities (:data:`profiles.COMORBIDITIES`)
+    and, for :data:`profiles.COMPLICATION_RATE` of the operated patients (``has_op``), one surgery
+    complication (:data:`profiles.COMPLICATIONS`); ICD-10 codes joined with ';', '' when none. The
+    generator gives it a random stream of its own, so the other columns do not depend on it."""
+    k = len(age)
+    codes = np.array([c[0] for c in P.COMORBIDITIES], dtype=object)
+    prev = np.array([c[2] for c in P.COMORBIDITIES])
+    factor = np.select([age >= 65, age >= 45, age >= 18], [1.0, 0.5, 0.1], 0.0)
+    has = rng.random((k, len(codes))) < prev[None, :] * factor[:, None]
+    has &= codes[None, :] != np.asarray(principal, dtype=object)[:, None]
+    comp_codes = np.array([c[0] for c in P.COMPLICATIONS], dtype=object)
+    w = np.cumsum([c[2] for c in P.COMPLICATIONS])
+    comp = has_op & (rng.random(k) < P.COMPLICATION_RATE)
+    which = np.minimum(np.searchsorted(w / w[-1], rng.random(k)), len(comp_codes) - 1)
+    out = np.empty(k, dtype=object)
+    for i in range(k):
+        parts = list(codes[has[i]][:P.MAX_COMORBIDITIES])
+        if comp[i]:
+            parts.append(comp_codes[which[i]])
+        out[i] = ";".join(parts)
+    return out
 
 
 def _add(rows, y, p, ccode, dept, md, mc, posted):

@@ -125,6 +125,23 @@ OP_DIAGNOSIS = {
     "81.5100": ("M16.900", "髋关节病"), "80.5101": ("M51.202", "腰椎间盘突出"),
     "36.0601": ("I20.000", "不稳定型心绞痛"),
 }
+# secondary diagnoses 其他诊断 (BA_SYJL.QTZDDM): common comorbidities (code, name, prevalence at age ≥ 65);
+# the prevalence is halved at 45–64, a tenth at 18–44 and zero for children; at most
+# MAX_COMORBIDITIES per abstract (in this order), never the principal diagnosis again
+COMORBIDITIES: tuple[tuple[str, str, float], ...] = (
+    ("I10.x00", "原发性高血压", 0.42), ("E11.900", "2型糖尿病", 0.18), ("I25.100", "动脉硬化性心脏病", 0.12),
+    ("E78.500", "高脂血症", 0.12), ("J44.900", "慢性阻塞性肺病", 0.07), ("I69.300", "脑梗死后遗症", 0.06),
+    ("I48.x00", "心房颤动", 0.05), ("M81.900", "骨质疏松", 0.05), ("N18.900", "慢性肾脏病", 0.04),
+    ("K21.900", "胃食管反流病", 0.03),
+)
+MAX_COMORBIDITIES = 4
+# surgery complication 手术并发症 (secondary diagnosis) for a share of the operated discharges
+COMPLICATION_RATE = 0.02
+COMPLICATIONS: tuple[tuple[str, str, float], ...] = (
+    ("T81.000", "手术后出血", 0.3), ("T81.400", "操作后感染", 0.25), ("T81.300", "手术伤口裂开", 0.15),
+    ("J95.800", "手术后呼吸系统并发症", 0.1), ("K91.800", "消化系统操作后疾患", 0.1),
+    ("T81.200", "操作中意外穿刺和撕裂", 0.05), ("N99.800", "泌尿生殖系统操作后疾患", 0.05),
+)
 # discharge disposition probabilities (LYFS 2,3,4,5,9; 1 = remainder)
 DEATH_RATE = {"重症医学科": 0.08, "呼吸内科": 0.012, "心血管内科": 0.012, "中医内科": 0.006}
 DEFAULT_DEATH = 0.0008

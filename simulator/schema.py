@@ -10,6 +10,7 @@ Code values used by the simulator (documented here because the contract only nam
 - ``JZLX`` 'MZ' 门诊 / 'ZY' 住院; ``ZYZT`` '1' 在院 / '2' 已出院;
 - ``GHLB`` 挂号类别 '01' 普通 / '02' 专家 / '03' 急诊 / '04' 中医辨证;
 - ``LYFS`` 离院方式 1 医嘱离院 / 2 医嘱转院 / 3 医嘱转社区 / 4 非医嘱离院 / 5 死亡 / 9 其他;
+- ``QTZDDM`` 其他诊断编码: ICD-10 codes of the secondary diagnoses joined with ';' ('' = none);
 - ``TFBZ`` 1 = refund line (negative SL/JE, ``YMXXH`` = refunded line's ``MXXH``);
 - finance ``cclass`` 资产 / 负债 / 收入 / 费用; ``gl_accsum`` amounts are debit-positive for
   assets (``me = mb + md - mc``) and credit-positive for liabilities (``me = mb + mc - md``).
@@ -67,8 +68,8 @@ def _his(md: MetaData) -> None:
     _table(md, "BA_SYJL", ("ZYH",), [
         ("ZYH", S(20)), ("BAH", S(20)), ("BRID", S(20)), ("XB", S(1)), ("NL", Integer), ("RYSJ", DateTime),
         ("CYSJ", DateTime), ("RYKS", S(10)), ("CYKS", S(10)), ("ZZYS", S(20)), ("ZYZDDM", S(20)),
-        ("ZYZDMC", S(100)), ("SJZYTS", Integer), ("LYFS", S(2)), ("ZYZLBZ", Integer), ("WSSQZYBZ", Integer),
-        ("ZFY", MONEY), ("YPF", MONEY), ("HCF", MONEY), ("XGSJ", DateTime)])
+        ("ZYZDMC", S(100)), ("QTZDDM", S(200)), ("SJZYTS", Integer), ("LYFS", S(2)), ("ZYZLBZ", Integer),
+        ("WSSQZYBZ", Integer), ("ZFY", MONEY), ("YPF", MONEY), ("HCF", MONEY), ("XGSJ", DateTime)])
     _table(md, "BA_SSJL", ("SSJLID",), [
         ("SSJLID", BigInteger), ("ZYH", S(20)), ("SSXH", Integer), ("SSCZDM", S(20)), ("SSCZMC", S(100)),
         ("SSJB", Integer), ("WCBZ", Integer), ("SSRQ", DateTime), ("SZYS", S(20)), ("MZYS", S(20)),
