@@ -9,8 +9,20 @@ Kinds (目录种类, declared in ``kinds.yml``):
 Every load is recorded in ``raw_reference.catalogue_loads``. Command line::
 
     python -m connectors.catalogue load national_items national_full.xlsx --warehouse data/warehouse.duckdb
+
+Code lists (编码目录) of the national assessment (``code_lists.yml``: 手术分级目录, 低风险病种,
+抗菌药物 DDD 值 …) → ``raw_reference.code_list__<name>``, provenance in
+``raw_reference.code_list_loads`` (``code_lists``, ``code_list_loader``; ``jixiao reference load``).
 """
 
+from .code_list_loader import (
+    CodeListLoad,
+    CodeListStatus,
+    CodeListValidationError,
+    code_list_status,
+    load_code_list,
+)
+from .code_lists import CodeListSpec, code_lists, get_code_list, read_code_list
 from .files import (
     MAX_ERRORS,
     CatalogueError,
@@ -37,14 +49,23 @@ __all__ = [
     "CatalogueFile",
     "CatalogueKind",
     "CatalogueValidationError",
+    "CodeListLoad",
+    "CodeListSpec",
+    "CodeListStatus",
+    "CodeListValidationError",
     "ErrorList",
     "infer_kind",
     "LoadResult",
     "catalogue_kinds",
+    "code_list_status",
+    "code_lists",
     "current_catalogue",
     "ensure_shipped_catalogues",
+    "get_code_list",
     "get_kind",
     "load_catalogue",
+    "load_code_list",
     "read_catalogue",
+    "read_code_list",
     "validate_catalogue",
 ]
