@@ -38,7 +38,7 @@ BLOCKING_SQL = """
             FROM runs) WHERE rk = 1)
     SELECT DISTINCT r."partition"
     FROM dq.dq_check_results AS r JOIN latest AS l ON l."partition" = r."partition" AND l.run_id = r.run_id
-    WHERE r.severity = 'error' AND NOT r.passed AND r."partition" <> '_all'
+    WHERE r.severity = 'error' AND NOT r.passed AND r."partition" <> '_all' AND coalesce(r.layer, '') <> 'gouji'
 """
 
 

@@ -116,11 +116,15 @@ def _generate_sources(beds, months, seed, scale, end_month, faults, targets=None
         )
     console.print(str(report))
     if targets is None:
-        from simulator.filings import write_satisfaction_filings
+        from simulator.filings import write_national_filings, write_satisfaction_filings
 
         last = end_month or _last_full_month()
-        files = write_satisfaction_filings(settings.intake_root() / "inbox", end_month=last, months=months, seed=seed)
-        console.print(f"演示手工填报：{len(files)} 个满意度文件放入 {settings.intake_root() / 'inbox'}（流水线运行时入库）")
+        inbox = settings.intake_root() / "inbox"
+        files = write_satisfaction_filings(inbox, end_month=last, months=months, seed=seed)
+        national = write_national_filings(inbox, end_month=report.params["end_month"], months=months, seed=seed,
+                                          data_dir=settings.data_dir())
+        console.print(f"演示手工填报：{len(files)} 个满意度文件、{len(national)} 个医院填报指标文件放入 {inbox}"
+                      "（流水线运行时入库）")
     return report
 
 
@@ -310,6 +314,7 @@ def demo(
     _print_dbt_timings()
     _print_mapping_coverage()
     _print_bonus_summary()
+    _print_national_summary()
     if not summary.success:
         console.print("[red]演示流水线失败，详见上方日志[/red]")
         raise typer.Exit(1)
@@ -349,6 +354,39 @@ def _print_mapping_coverage() -> None:
         f"（国家编码 {national / total:.2%}，编码对照 {crosswalk / total:.2%}，确认对照 {confirmed / total:.2%}）；"
         f"未对照项目 {unmapped} 个，见 marts.unmapped_charge_items 或 jixiao mapping suggest"
     )
+
+
+def _print_national_summary() -> None:
+    """国考: per year and list, indicators by status; 勾稽 rules passed / total."""
+    import duckdb
+
+    con = duckdb.connect(str(settings.warehouse_path()), read_only=True)
+    try:
+        rows = con.execute(
+            "SELECT period, max(months_covered), list_code, count(DISTINCT seq_no), "
+            "count(*) FILTER (WHERE status = 'computed'), count(*) FILTER (WHERE status = '待填报'), "
+            "count(*) FILTER (WHERE status = '缺数') FROM marts.fct_national_indicators "
+            "WHERE period_type = 'year' GROUP BY period, list_code ORDER BY period, list_code"
+        ).fetchall()
+        gouji = dict(
+            (y, (n, ok))
+            for y, n, ok in con.execute(
+                "SELECT cast(year AS varchar), count(*), count(*) FILTER (WHERE passed) "
+                "FROM marts.fct_monitoring_gouji_checks GROUP BY year"
+            ).fetchall()
+        )
+    except duckdb.Error:
+        return
+    finally:
+        con.close()
+    names = {"general_l2": "二级公立医院", "tcm_l2": "二级公立中医医院"}
+    for period, months, code, n, computed, pending, missing in rows:
+        span = "" if months == 12 else f"（仅 {months} 个月数据）"
+        n_rules, ok = gouji.get(period, (0, 0))
+        console.print(
+            f"国考 {period}{span} {names.get(code, code)}：{n} 项指标，指标项已计算 {computed}、待填报 {pending}、"
+            f"缺数 {missing}；勾稽关系 {ok}/{n_rules} 通过（jixiao national report --year {period}）"
+        )
 
 
 def _print_bonus_summary() -> None:
@@ -723,11 +761,13 @@ def kpi_show(
 
 
 def _register_subcommands() -> None:
-    from orchestration import cli_allocation, cli_bonus, cli_dq
+    from orchestration import cli_allocation, cli_bonus, cli_dq, cli_national, cli_reference
 
     cli_bonus.register(app)
     cli_allocation.register(app)
     cli_dq.register(app)
+    cli_national.register(app)
+    cli_reference.register(app)
 
 
 _register_subcommands()

@@ -9,6 +9,7 @@ from connectors.bonus_state import ensure_bonus_tables
 from connectors.kpi_config import check_kpi_config
 from expectations import ensure_dq_tables
 from expectations.dbt_results import land_dbt_results
+from expectations.gouji import land_gouji_results_at
 from orchestration.defs.dbt.project import dbt_project
 from orchestration.defs.dbt.translator import LayerTranslator
 from orchestration.settings import warehouse_path
@@ -36,5 +37,13 @@ def jixiao_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource):
             context.log.info(f"dbt 测试结果 {n} 条已写入 dq.dq_check_results")
         except Exception as exc:  # noqa: BLE001 — landing results must not hide the build's own outcome
             context.log.warning(f"dbt 测试结果未能写入 dq：{type(exc).__name__}: {exc}")
+        # 勾稽关系 of the economic monitoring indicators (marts.fct_monitoring_gouji_checks), one row per
+        # rule × year (partition = the year, layer gouji); nothing while the mart does not exist yet.
+        try:
+            n = land_gouji_results_at(warehouse_path(), run_id=f"gouji-{context.run_id}")
+            if n:
+                context.log.info(f"勾稽关系审核结果 {n} 条已写入 dq.dq_check_results")
+        except Exception as exc:  # noqa: BLE001 — as above: never hide the build's own outcome
+            context.log.warning(f"勾稽关系审核结果未能写入 dq：{type(exc).__name__}: {exc}")
     if not invocation.is_successful():
         raise invocation.get_error() or dg.Failure("dbt build 失败")
