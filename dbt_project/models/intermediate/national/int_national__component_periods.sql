@@ -5,7 +5,8 @@
 -- A year that is not complete (e.g. the demo's 2026 runs January–October) is compared with the same
 -- months of the previous year; if the previous year lacks any of those months its value is null and
 -- *_complete is false, never a partial sum. Flows are summed over the period's months; stocks take the
--- value of the period's last month; filed components (医院填报) are annual and have no month periods.
+-- value of the period's last month; filed components (医院填报) are annual and have no month periods, and a
+-- filed flow (an amount over the year) is not compared when the current year is year-to-date.
 with months as (
     select month_start from {{ ref('int_national__months') }}
 ),
@@ -110,7 +111,7 @@ monthly_resolved as (
     inner join shifted_coverage as sc
         on sc.period_type = mv.period_type and sc.period = mv.period and sc.years_back = mv.years_back
     inner join components as c on c.component_code = mv.component_code
-    where c.aggregation in ('flow', 'stock')
+    where c.source_kind <> 'filed'
 ),
 
 -- filed components: one row per year period × filed component code, filed or not
@@ -120,14 +121,16 @@ filed_resolved as (
         p.period,
         shift.years_back,
         c.component_code,
-        f.component_value,
-        f.component_value is not null as is_complete
+        case when shift.years_back > 0 and c.aggregation = 'flow' and p.months_covered < 12 then null
+             else f.component_value end as component_value,
+        f.component_value is not null
+            and not (shift.years_back > 0 and c.aggregation = 'flow' and p.months_covered < 12) as is_complete
     from periods as p
     cross join (select 0 as years_back union all select 1 union all select 2) as shift
     cross join components as c
     left join filed as f
         on f.component_code = c.component_code and f.year = p.year - shift.years_back
-    where p.period_type = 'year' and c.aggregation = 'filed'
+    where p.period_type = 'year' and c.source_kind = 'filed'
 ),
 
 resolved as (

@@ -7,7 +7,7 @@ with component_periods as (
 ),
 
 components as (
-    select component_code, component_name, aggregation from {{ ref('national_components') }}
+    select component_code, component_name, source_kind from {{ ref('national_components') }}
 ),
 
 library as (
@@ -64,9 +64,9 @@ slot_status as (
         s.period,
         s.indicator_code,
         s.part_code,
-        sum(case when c.aggregation = 'filed' and cp.current_value is null then 1 else 0 end) as missing_filed_count,
+        sum(case when c.source_kind = 'filed' and cp.current_value is null then 1 else 0 end) as missing_filed_count,
         {{ dbt.listagg(
-            "case when c.aggregation = 'filed' and cp.current_value is null then c.component_name end",
+            "case when c.source_kind = 'filed' and cp.current_value is null then c.component_name end",
             "'、'", "order by c.component_name") }} as missing_filed_names,
         sum(case when cp.previous_complete then 0 else 1 end) as incomplete_previous_count,
         sum(case when cp.previous2_complete then 0 else 1 end) as incomplete_previous2_count

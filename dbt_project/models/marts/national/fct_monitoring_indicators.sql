@@ -7,7 +7,7 @@ with component_periods as (
 ),
 
 components as (
-    select component_code, component_name, aggregation from {{ ref('national_components') }}
+    select component_code, component_name, source_kind from {{ ref('national_components') }}
 ),
 
 items as (
@@ -38,11 +38,11 @@ component_items as (
             when pi.formula_type = 'value' then round(cast(num.previous_value as decimal(24,8)) * pi.scale, 4)
             else {{ jx_national_value("'ratio'", 'num.previous_value + coalesce(plus.previous_value, case when pi.numerator_plus_ref is null then 0 end) - coalesce(less.previous_value, case when pi.numerator_less_ref is null then 0 end)', 'den.previous_value', 'pi.scale') }}
         end as previous_value,
-        coalesce(cn.aggregation = 'filed' and num.current_value is null, false)
-            or coalesce(cp.aggregation = 'filed' and plus.current_value is null, false) as is_missing_filed,
+        coalesce(cn.source_kind = 'filed' and num.current_value is null, false)
+            or coalesce(cp.source_kind = 'filed' and plus.current_value is null, false) as is_missing_filed,
         case
-            when cn.aggregation = 'filed' and num.current_value is null then cn.component_name
-            when cp.aggregation = 'filed' and plus.current_value is null then cp.component_name
+            when cn.source_kind = 'filed' and num.current_value is null then cn.component_name
+            when cp.source_kind = 'filed' and plus.current_value is null then cp.component_name
         end as missing_filed_name
     from period_items as pi
     left join component_periods as num on num.year = pi.year and num.component_code = pi.numerator_ref
