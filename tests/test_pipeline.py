@@ -55,11 +55,13 @@ def test_run_materialises_raw_and_staging(pipeline_run):
                 "SELECT table_name, estimated_size FROM duckdb_tables() WHERE schema_name = 'staging'"
             ).fetchall()
         }
-        # + 3 reference catalogues + 3 manual filings (satisfaction, targets, penalties) + 3 bonus workflow tables
-        assert len(staged) == sum(len(s.tables) for s in load_sources().values()) + 3 + 3 + 3
+        # + 3 reference catalogues + 10 code lists (编码目录) + 4 manual filings (satisfaction, targets, penalties,
+        # 医院填报指标) + 3 bonus workflow tables
+        assert len(staged) == sum(len(s.tables) for s in load_sources().values()) + 3 + 10 + 4 + 3
         # optional filings (targets are suggested from history when not filed; penalties may be none)
         # and the bonus workflow tables, empty until the first `jixiao bonus`/`allocation` command
-        optional = {"stg_manual__kpi_target", "stg_manual__dept_penalty"}
+        # (医院填报指标: this run's inbox holds no national filing)
+        optional = {"stg_manual__kpi_target", "stg_manual__dept_penalty", "stg_manual__filed_indicator"}
         for name in staged:
             if name in optional or name.startswith("stg_bonus_ops__"):
                 continue

@@ -150,9 +150,9 @@ final as (
         r.component_code,
         c.aggregation,
         c.source_kind,
-        max(case when r.years_back = 0 then r.component_value end) as current_value,
-        max(case when r.years_back = 1 then r.component_value end) as previous_value,
-        max(case when r.years_back = 2 then r.component_value end) as previous2_value,
+        cast(max(case when r.years_back = 0 then r.component_value end) as decimal(24,4)) as current_value,
+        cast(max(case when r.years_back = 1 then r.component_value end) as decimal(24,4)) as previous_value,
+        cast(max(case when r.years_back = 2 then r.component_value end) as decimal(24,4)) as previous2_value,
         coalesce(max(case when r.years_back = 0 and r.is_complete then 1 else 0 end), 0) = 1 as current_complete,
         coalesce(max(case when r.years_back = 1 and r.is_complete then 1 else 0 end), 0) = 1 as previous_complete,
         coalesce(max(case when r.years_back = 2 and r.is_complete then 1 else 0 end), 0) = 1 as previous2_complete

@@ -148,11 +148,11 @@ final as (
         indicator_code,
         part_code,
         formula_type,
-        numerator,
-        denominator,
-        case when status = 'computed' then raw_value end as value,
-        previous_value,
-        case when status = 'computed' then raw_value - previous_value end as value_change,
+        cast(numerator as decimal(24,4)) as numerator,
+        cast(denominator as decimal(24,4)) as denominator,
+        cast(case when status = 'computed' then raw_value end as decimal(24,4)) as value,
+        cast(previous_value as decimal(24,4)) as previous_value,
+        cast(case when status = 'computed' then raw_value - previous_value end as decimal(24,4)) as value_change,
         status,
         status_reason
     from (
