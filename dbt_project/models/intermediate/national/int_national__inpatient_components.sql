@@ -301,14 +301,7 @@ monthly as (
 ),
 
 final as (
-    {% for code, column in components %}
-    select
-        month_start,
-        cast('{{ code }}' as varchar) as component_code,
-        cast(coalesce({{ column }}, 0) as decimal(20, 4)) as component_value
-    from monthly
-    {% if not loop.last %}union all{% endif %}
-    {%- endfor %}
+    {{ jx_national_unpivot(components) }}
 
 )
 
