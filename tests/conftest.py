@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
+import duckdb
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
@@ -75,3 +78,24 @@ def window_where(table, first: str, last: str, quote: str = '"') -> str:
         c = q(table.period_text_column)
         return f" WHERE {c} BETWEEN '{first.replace('-', sep)}' AND '{last.replace('-', sep)}'"
     return ""
+
+
+def run_jixiao(args: list[str], env: dict) -> subprocess.CompletedProcess:
+    """`jixiao …` as an operator runs it: a subprocess in the repo, output captured."""
+    return subprocess.run(
+        [sys.executable, "-m", "orchestration.cli", *args], cwd=REPO, env=env, capture_output=True, text=True
+    )
+
+
+def assert_ok(proc: subprocess.CompletedProcess) -> subprocess.CompletedProcess:
+    assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-4000:]
+    return proc
+
+
+def query_warehouse(data: Path, sql: str, params=None) -> list[tuple]:
+    """Rows of ``sql`` on ``data``/warehouse.duckdb, opened read-only."""
+    con = duckdb.connect(str(data / "warehouse.duckdb"), read_only=True)
+    try:
+        return con.execute(sql, params or []).fetchall()
+    finally:
+        con.close()

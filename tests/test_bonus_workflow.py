@@ -9,39 +9,20 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
 import time
 from decimal import Decimal
 from pathlib import Path
 
-import duckdb
 import pytest
 from openpyxl import load_workbook
 
-from conftest import REPO, SMALL_DEMO, SMALL_PERIODS
+from conftest import SMALL_DEMO, SMALL_PERIODS, assert_ok, query_warehouse, run_jixiao
 
 PERIOD = SMALL_PERIODS[1]  # 2025-12
 DEPT = "D0109"  # 消化内科
 
 
-def _jixiao(args: list[str], env: dict) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "orchestration.cli", *args], cwd=REPO, env=env, capture_output=True, text=True
-    )
-
-
-def _ok(proc: subprocess.CompletedProcess) -> subprocess.CompletedProcess:
-    assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-4000:]
-    return proc
-
-
-def _query(data: Path, sql: str, params=None) -> list[tuple]:
-    con = duckdb.connect(str(data / "warehouse.duckdb"), read_only=True)
-    try:
-        return con.execute(sql, params or []).fetchall()
-    finally:
-        con.close()
+_jixiao, _ok, _query = run_jixiao, assert_ok, query_warehouse
 
 
 @pytest.fixture(scope="module")

@@ -10,37 +10,17 @@ is loaded → 上报 is refused with the Chinese error and nothing is recorded.
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from decimal import Decimal
-from pathlib import Path
 
-import duckdb
 import pytest
 from openpyxl import load_workbook
 
-from conftest import REPO
+from conftest import assert_ok, query_warehouse, run_jixiao
 
 DEMO = ["--beds", "60", "--months", "14", "--scale", "0.05", "--end-month", "2025-12", "--seed", "7"]
 
 
-def _jixiao(args: list[str], env: dict) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "orchestration.cli", *args], cwd=REPO, env=env, capture_output=True, text=True
-    )
-
-
-def _ok(proc: subprocess.CompletedProcess) -> subprocess.CompletedProcess:
-    assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-4000:]
-    return proc
-
-
-def _query(data: Path, sql: str, params=None) -> list[tuple]:
-    con = duckdb.connect(str(data / "warehouse.duckdb"), read_only=True)
-    try:
-        return con.execute(sql, params or []).fetchall()
-    finally:
-        con.close()
+_jixiao, _ok, _query = run_jixiao, assert_ok, query_warehouse
 
 
 @pytest.fixture(scope="module")
