@@ -11,6 +11,7 @@ from orchestration.defs.intake import definitions as intake_domain
 from orchestration.defs.quality import definitions as quality_domain
 from orchestration.defs.reference import definitions as reference_domain
 from orchestration.defs.schedules import definitions as schedules_domain
+from orchestration.defs.serving import definitions as serving_domain
 
 # In-process executor: DuckDB allows one writer process, so steps run one after another.
 defs = dg.Definitions.merge(
@@ -19,6 +20,7 @@ defs = dg.Definitions.merge(
     quality_domain.defs,
     reference_domain.defs,
     dbt_domain.defs,
+    serving_domain.defs,
     schedules_domain.defs,
     dg.Definitions(executor=dg.in_process_executor),
 )

@@ -4,6 +4,7 @@
 |---|---|---|
 | JIXIAO_DATA_DIR | data folder (sources, intake, dagster home, alerts) | ./data |
 | JIXIAO_WAREHOUSE | DuckDB warehouse file | $JIXIAO_DATA_DIR/warehouse.duckdb |
+| JIXIAO_SERVING_DB | serving copy (服务副本) for Superset, published after each dbt build | $JIXIAO_DATA_DIR/serving.duckdb |
 | JIXIAO_PSEUDONYM_SALT | salt for patient-id pseudonymisation | random, kept in $JIXIAO_DATA_DIR/.pseudonym_salt |
 | JIXIAO_PARTITION_START | first monthly partition | 2020-01 |
 | DAGSTER_HOME | Dagster instance (run history) | $JIXIAO_DATA_DIR/dagster_home |
@@ -29,6 +30,11 @@ def data_dir() -> Path:
 
 def warehouse_path() -> Path:
     return Path(os.environ.get("JIXIAO_WAREHOUSE", data_dir() / "warehouse.duckdb")).resolve()
+
+
+def serving_path() -> Path:
+    """The read-only copy of the marts that Superset reads (connectors/serving.py)."""
+    return Path(os.environ.get("JIXIAO_SERVING_DB", data_dir() / "serving.duckdb")).resolve()
 
 
 def intake_root() -> Path:

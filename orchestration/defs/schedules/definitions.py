@@ -11,8 +11,11 @@ from orchestration.defs.partitions import range_tags
 from orchestration.settings import alerts_dir
 
 # Everything, manual intake and the quality checks included: a nightly run also takes in any files
-# waiting in the inbox, and checks the landed partitions before dbt builds on them.
-PIPELINE_SELECTION = dg.AssetSelection.groups("raw", "quality", "seeds", "staging", "intermediate", "marts")
+# waiting in the inbox, and checks the landed partitions before dbt builds on them. Last, after a
+# successful build, the serving copy for Superset (服务副本, group serving).
+PIPELINE_SELECTION = dg.AssetSelection.groups(
+    "raw", "quality", "seeds", "staging", "intermediate", "marts", "serving"
+)
 
 nightly_refresh = dg.define_asset_job(
     "nightly_refresh",
