@@ -761,13 +761,14 @@ def kpi_show(
 
 
 def _register_subcommands() -> None:
-    from orchestration import cli_allocation, cli_bonus, cli_dq, cli_national, cli_reference
+    from orchestration import cli_allocation, cli_bonus, cli_dq, cli_national, cli_reference, cli_report
 
     cli_bonus.register(app)
     cli_allocation.register(app)
     cli_dq.register(app)
     cli_national.register(app)
     cli_reference.register(app)
+    cli_report.register(app)
 
 
 _register_subcommands()

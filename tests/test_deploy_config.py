@@ -58,3 +58,43 @@ def test_dagster_commands_point_at_the_definitions_module():
     for name in ("dagster-webserver", "dagster-daemon"):
         cmd = c["services"][name]["command"]
         assert cmd[cmd.index("-m") + 1] == "orchestration.definitions"
+
+
+def test_superset_service_uses_the_repo_config_assets_and_serving_copy():
+    """The compose Superset runs the same config, bootstrap, roles and assets as `make superset`."""
+    c = _compose()
+    svc = c["services"]["superset"]
+    assert svc["image"].endswith(":6.1.0")
+    dockerfile = REPO / svc["build"]["dockerfile"]
+    text = dockerfile.read_text(encoding="utf-8")
+    assert re.search(r"^FROM apache/superset:6\.1\.0$", text, re.M), "pinned official Superset 6.1.0"
+    # The DuckDB that reads the serving copy is the pipeline's DuckDB.
+    lock = (REPO / "requirements.lock").read_text(encoding="utf-8")
+    duckdb = re.search(r"^duckdb==(\S+)", lock, re.M).group(1)
+    assert f"duckdb=={duckdb}" in text
+    superset_reqs = (REPO / "superset_assets/requirements-superset.txt").read_text(encoding="utf-8")
+    assert f"\nduckdb=={duckdb}\n" in superset_reqs
+    assert "\napache-superset==6.1.0\n" in superset_reqs
+    for pin in re.findall(r"(duckdb-engine==\S+|cachetools==\S+)", text):
+        assert f"\n{pin}\n" in superset_reqs, pin
+
+    env = svc["environment"]
+    mount = next(v for v in svc["volumes"] if v.startswith("./superset_assets:"))
+    target = mount.split(":")[1]
+    assert mount.endswith(":ro")
+    assert env["SUPERSET_CONFIG_PATH"] == f"{target}/superset_config.py"
+    assert (REPO / "superset_assets/superset_config.py").exists()
+    # Metadata on the compose PostgreSQL (database created by init-databases.sql), not SQLite.
+    assert env["SUPERSET_DATABASE_URI"].startswith("postgresql+psycopg2://")
+    assert env["SUPERSET_DATABASE_URI"].endswith("@postgres:5432/superset")
+    assert "CREATE DATABASE superset" in (REPO / "orchestration/deploy/init-databases.sql").read_text("utf-8")
+    assert "postgres" in svc["depends_on"]
+    # The serving copy comes read-only from the pipeline's volume, at the path the pipeline writes.
+    assert "jixiao-data:/opt/jixiao/data:ro" in svc["volumes"]
+    assert env["JIXIAO_SERVING_DB"] == c["x-jixiao-env"]["JIXIAO_SERVING_DB"] == "/opt/jixiao/data/serving.duckdb"
+    # Bootstrap (roles, RLS, assets) before the server; loopback-only port.
+    cmd = " ".join(svc["command"])
+    assert f"{target}/bootstrap.py bootstrap" in cmd and "run-server.sh" in cmd
+    assert svc["ports"] == ["127.0.0.1:8088:8088"]
+    for secret in ("SUPERSET_SECRET_KEY", "JIXIAO_SUPERSET_ADMIN_PASSWORD"):
+        assert env[secret].startswith(f"${{{secret}:?"), f"{secret} must be required"
