@@ -18,7 +18,8 @@ Two engines: DuckDB (embedded default) and PostgreSQL (second dbt target).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -229,6 +230,26 @@ class DuckDBWarehouse:
 
     def table_exists(self, schema: str, table: str) -> bool:
         return relation_exists(self.con, schema, table)
+
+
+@contextmanager
+def read_only_connection(path: Path | str, error: type[Exception] = RuntimeError) -> Iterator:
+    """A read-only DuckDB connection on the warehouse file for reports and commands that only read.
+
+    Raises ``error`` with a Chinese message when the file is missing or cannot be opened read-only
+    (typically because a pipeline run is writing it)."""
+    import duckdb
+
+    if not Path(path).exists():
+        raise error(f"数据仓库 {path} 不存在：请先运行流水线（jixiao run）")
+    try:
+        wh = DuckDBWarehouse(path, read_only=True)
+    except duckdb.Error as exc:
+        raise error(f"无法只读打开数据仓库 {path}（可能正被写入，请稍后重试）：{exc}") from exc
+    try:
+        yield wh.con
+    finally:
+        wh.close()
 
 
 def relation_exists(con, schema: str, table: str) -> bool:

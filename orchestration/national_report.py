@@ -105,21 +105,11 @@ class NationalReportError(Exception):
 
 @contextmanager
 def open_marts(warehouse: Path | str) -> Iterator[Any]:
-    """A read-only DuckDB connection on the warehouse (connectors.warehouse.DuckDBWarehouse)."""
-    import duckdb
+    """A read-only DuckDB connection on the warehouse; problems raise :class:`NationalReportError`."""
+    from connectors.warehouse import read_only_connection
 
-    from connectors.warehouse import DuckDBWarehouse
-
-    if not Path(warehouse).exists():
-        raise NationalReportError(f"数据仓库 {warehouse} 不存在：请先运行流水线（jixiao run）")
-    try:
-        wh = DuckDBWarehouse(warehouse, read_only=True)
-    except duckdb.IOException as exc:
-        raise NationalReportError(f"无法只读打开数据仓库 {warehouse}（可能正被写入，请稍后重试）：{exc}") from exc
-    try:
-        yield wh.con
-    finally:
-        wh.close()
+    with read_only_connection(warehouse, NationalReportError) as con:
+        yield con
 
 
 def require_mart(con, table: str, what: str) -> None:

@@ -97,21 +97,11 @@ def hospital_name() -> str:
 
 @contextmanager
 def open_warehouse(warehouse: Path | str) -> Iterator[Any]:
-    """A read-only DuckDB connection on the warehouse (as orchestration.national_report.open_marts)."""
-    import duckdb
+    """A read-only DuckDB connection on the warehouse; problems raise :class:`ReportError`."""
+    from connectors.warehouse import read_only_connection
 
-    from connectors.warehouse import DuckDBWarehouse
-
-    if not Path(warehouse).exists():
-        raise ReportError(f"数据仓库 {warehouse} 不存在：请先运行流水线（jixiao run）")
-    try:
-        wh = DuckDBWarehouse(warehouse, read_only=True)
-    except duckdb.Error as exc:
-        raise ReportError(f"无法只读打开数据仓库 {warehouse}（可能正被写入，请稍后重试）：{exc}") from exc
-    try:
-        yield wh.con
-    finally:
-        wh.close()
+    with read_only_connection(warehouse, ReportError) as con:
+        yield con
 
 
 def has(con, relation: str) -> bool:
