@@ -252,6 +252,34 @@ def read_only_connection(path: Path | str, error: type[Exception] = RuntimeError
         wh.close()
 
 
+def schema_ddl(schema: str, tables: dict[str, list[tuple[str, str]]]) -> list[str]:
+    """``CREATE SCHEMA/TABLE IF NOT EXISTS`` statements for ``{table: [(column, type), …]}`` (portable SQL)."""
+    stmts = [f"CREATE SCHEMA IF NOT EXISTS {schema}"]
+    for table, cols in tables.items():
+        body = ", ".join(f"{c} {t}" for c, t in cols)
+        stmts.append(f"CREATE TABLE IF NOT EXISTS {schema}.{table} ({body})")
+    return stmts
+
+
+def ensure_tables(target: str | Path, statements: list[str]) -> None:
+    """Run DDL ``statements`` in one transaction on a DuckDB file path or a PostgreSQL URL."""
+    with open_warehouse(target) as wh:
+        if wh.engine == "duckdb":
+            wh.con.execute("BEGIN TRANSACTION")
+            try:
+                for s in statements:
+                    wh.con.execute(s)
+                wh.con.execute("COMMIT")
+            except BaseException:
+                wh.con.execute("ROLLBACK")
+                raise
+        else:
+            with wh.conn.cursor() as cur:
+                for s in statements:
+                    cur.execute(s)
+            wh.conn.commit()
+
+
 def relation_exists(con, schema: str, table: str) -> bool:
     """Whether ``schema.table`` exists, on an open DuckDB connection (tables and views)."""
     return bool(

@@ -81,32 +81,16 @@ class SubmitRefused(NationalOpsError):
 
 
 def ddl_statements() -> list[str]:
-    stmts = [f"CREATE SCHEMA IF NOT EXISTS {NATIONAL_OPS_SCHEMA}"]
-    for table, cols in OPS_TABLES.items():
-        body = ", ".join(f"{c} {t}" for c, t in cols)
-        stmts.append(f"CREATE TABLE IF NOT EXISTS {NATIONAL_OPS_SCHEMA}.{table} ({body})")
-    return stmts
+    from connectors.warehouse import schema_ddl
+
+    return schema_ddl(NATIONAL_OPS_SCHEMA, OPS_TABLES)
 
 
 def ensure_national_tables(target: str | Path) -> None:
     """Create the empty ``national_ops`` tables if missing (DuckDB file path or PostgreSQL URL)."""
-    from connectors.warehouse import open_warehouse
+    from connectors.warehouse import ensure_tables
 
-    with open_warehouse(target) as wh:
-        if wh.engine == "duckdb":
-            wh.con.execute("BEGIN TRANSACTION")
-            try:
-                for s in ddl_statements():
-                    wh.con.execute(s)
-                wh.con.execute("COMMIT")
-            except BaseException:
-                wh.con.execute("ROLLBACK")
-                raise
-        else:
-            with wh.conn.cursor() as cur:
-                for s in ddl_statements():
-                    cur.execute(s)
-            wh.conn.commit()
+    ensure_tables(target, ddl_statements())
 
 
 # ------------------------------------------------------------------------------------------------
