@@ -3,3 +3,8 @@
 {% macro jx_month(expr) -%}
     substr(cast({{ expr }} as varchar), 1, 7)
 {%- endmacro %}
+
+{#- jx_month_start(ts): the first day of the month of a date or timestamp, as a DATE (portable). -#}
+{% macro jx_month_start(expr) -%}
+    cast({{ dbt.date_trunc('month', expr) }} as date)
+{%- endmacro %}

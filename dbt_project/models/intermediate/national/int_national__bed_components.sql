@@ -17,7 +17,7 @@ census as (
 
     select
         census_date,
-        cast({{ jx_month('census_date') }} || '-01' as date) as month_start,
+        {{ jx_month_start('census_date') }} as month_start,
         open_beds
     from {{ ref('stg_beds__bed_census') }}
     where census_date is not null

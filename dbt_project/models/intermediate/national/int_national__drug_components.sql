@@ -40,7 +40,7 @@ prescription_lines as (
         drug_name,
         amount,
         cast(prescribed_at as date) as prescribed_on,
-        cast({{ jx_month('prescribed_at') }} || '-01' as date) as month_start
+        {{ jx_month_start('prescribed_at') }} as month_start
     from {{ ref('stg_his__prescription_lines') }}
     where prescribed_at is not null
 
@@ -125,7 +125,7 @@ charge_lines as (
         fee_category_code,
         amount,
         cast(charged_at as date) as charged_on,
-        cast({{ jx_month('charged_at') }} || '-01' as date) as month_start
+        {{ jx_month_start('charged_at') }} as month_start
     from {{ ref('stg_his__charge_lines') }}
     where charged_at is not null
 

@@ -50,7 +50,7 @@ abstracts as (
         inpatient_id,
         discharged_at,
         cast(discharged_at as date) as discharged_on,
-        cast({{ jx_month('discharged_at') }} || '-01' as date) as month_start,
+        {{ jx_month_start('discharged_at') }} as month_start,
         principal_diagnosis_code,
         -- 其他诊断: ';'-separated ICD-10 codes; spaces dropped, '；' and ',' read as ';'
         replace(replace(replace(coalesce(secondary_diagnosis_codes, ''), ' ', ''), '；', ';'), ',', ';')
@@ -266,14 +266,14 @@ antibiotic_ddd as (
 antibiotic_totals as (
 
     select
-        cast({{ jx_month('p.prescribed_at') }} || '-01' as date) as month_start,
+        {{ jx_month_start('p.prescribed_at') }} as month_start,
         sum(p.quantity * d.unit_strength_g / d.ddd_g) as antibiotic_ddds
     from {{ ref('stg_his__prescription_lines') }} as p
     inner join antibiotic_ddd as d
         on d.drug_code = p.drug_code
        and cast(p.prescribed_at as date) between d.effective_from and {{ jx_open_end('d.effective_to') }}
     where p.encounter_type = 'ZY'
-    group by cast({{ jx_month('p.prescribed_at') }} || '-01' as date)
+    group by {{ jx_month_start('p.prescribed_at') }}
 
 ),
 

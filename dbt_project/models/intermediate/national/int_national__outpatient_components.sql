@@ -28,7 +28,7 @@ registrations as (
 
     select
         registration_id,
-        cast({{ jx_month('registered_at') }} || '-01' as date) as month_start,
+        {{ jx_month_start('registered_at') }} as month_start,
         coalesce(is_cancelled, false) as is_cancelled
     from {{ ref('stg_his__outpatient_registrations') }}
     where registered_at is not null
@@ -57,7 +57,7 @@ prescriptions as (
 
     select
         prescription_id,
-        cast({{ jx_month('min(prescribed_at)') }} || '-01' as date) as month_start,
+        {{ jx_month_start('min(prescribed_at)') }} as month_start,
         max(case when drug_type in ('2', '3') then 1 else 0 end) as has_tcm,
         max(case when drug_type = '3' then 1 else 0 end) as has_herb
     from outpatient_lines
@@ -138,7 +138,7 @@ qualifying_visits_dated as (
     select
         v.visit_kind,
         v.encounter_id,
-        coalesce(r.month_start, cast({{ jx_month('v.first_event_at') }} || '-01' as date)) as month_start
+        coalesce(r.month_start, {{ jx_month_start('v.first_event_at') }}) as month_start
     from qualifying_visits as v
     left join registrations as r
         on r.registration_id = v.encounter_id
