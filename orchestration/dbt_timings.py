@@ -1,6 +1,7 @@
 """How long each part of the last ``dbt build`` took (dbt 耗时), from its run_results.json.
 
-Dagster-dbt writes one target folder per invocation under ``dbt_project/target/``; the newest
+Dagster-dbt writes one target folder per invocation under dbt's target folder (``dbt_project/target/``
+unless ``DBT_TARGET_PATH`` says otherwise); the newest
 run_results.json is the last build. Nodes are grouped by model folder (e.g. ``staging``,
 ``intermediate/workload``, ``marts/workload``), seeds, data tests and unit tests.
 """
@@ -11,10 +12,11 @@ import json
 from collections import defaultdict
 from pathlib import Path
 
-from orchestration.settings import DBT_PROJECT_DIR
+from orchestration.settings import dbt_target_path
 
 
-def latest_run_results(target_dir: Path = DBT_PROJECT_DIR / "target") -> Path | None:
+def latest_run_results(target_dir: Path | None = None) -> Path | None:
+    target_dir = target_dir or dbt_target_path()
     files = sorted(target_dir.glob("**/run_results.json"), key=lambda p: p.stat().st_mtime)
     return files[-1] if files else None
 
@@ -35,7 +37,7 @@ def build_timings(run_results: Path | None = None) -> dict[str, tuple[int, float
     results = json.loads(run_results.read_text(encoding="utf-8"))["results"]
     manifest_file = run_results.parent / "manifest.json"
     if not manifest_file.exists():
-        manifest_file = DBT_PROJECT_DIR / "target" / "manifest.json"
+        manifest_file = dbt_target_path() / "manifest.json"
     nodes = json.loads(manifest_file.read_text(encoding="utf-8")).get("nodes", {}) if manifest_file.exists() else {}
     out: dict[str, list] = defaultdict(lambda: [0, 0.0])
     for r in results:

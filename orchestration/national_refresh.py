@@ -2,8 +2,9 @@
 
 ``jixiao national submit`` calls :func:`refresh_national` first so that 上报 always checks the 勾稽
 rules against the filings loaded *now* (``jixiao intake load 填报指标_….xlsx``), not against the
-last nightly run. It builds only the filed-value staging model and the national models (their data
-tests and unit tests included) — about 20 s — and lands the 勾稽 results in dq.dq_check_results.
+last nightly run. It builds only the filed-value staging model and the national models (with their
+data tests; unit tests as ``JIXIAO_DBT_UNIT_TESTS`` says) and lands the 勾稽 results in
+dq.dq_check_results.
 The other sources are whatever the last pipeline run left in the warehouse.
 """
 
@@ -38,7 +39,7 @@ def refresh_national() -> RefreshResult:
 
     settings.configure_environment()
     cmd = [
-        "dbt", "build", "--select", *NATIONAL_SELECTION,
+        "dbt", *settings.dbt_build_args(), "--select", *NATIONAL_SELECTION,
         "--project-dir", str(settings.DBT_PROJECT_DIR), "--profiles-dir", str(settings.DBT_PROJECT_DIR),
     ]
     proc = subprocess.run(cmd, capture_output=True, text=True, check=False)

@@ -9,6 +9,8 @@
 | JIXIAO_PARTITION_START | first monthly partition | 2020-01 |
 | DAGSTER_HOME | Dagster instance (run history) | $JIXIAO_DATA_DIR/dagster_home |
 | JIXIAO_SRC_<SYSTEM>_URL / _ODBC | source connections (see connectors/sources/*.yml) | demo SQLite files |
+| JIXIAO_DBT_UNIT_TESTS | ``include`` runs the dbt unit tests inside pipeline builds; ``exclude`` leaves them to the test suite | exclude |
+| DBT_TARGET_PATH | dbt's artefact folder (manifest, run_results.json); relative paths are below dbt_project/ | target |
 """
 
 from __future__ import annotations
@@ -35,6 +37,35 @@ def warehouse_path() -> Path:
 def serving_path() -> Path:
     """The read-only copy of the marts that Superset reads (connectors/serving.py)."""
     return Path(os.environ.get("JIXIAO_SERVING_DB", data_dir() / "serving.duckdb")).resolve()
+
+
+def dbt_target_path() -> Path:
+    """dbt's target folder (dbt's own ``DBT_TARGET_PATH``, which dagster-dbt also reads).
+
+    A test or a second installation on the same code gives each data folder its own, so two
+    pipelines never write one manifest.json at the same time."""
+    target = Path(os.environ.get("DBT_TARGET_PATH", "target"))
+    return target if target.is_absolute() else DBT_PROJECT_DIR / target
+
+
+UNIT_TEST_MODES = ("exclude", "include")
+
+
+def dbt_unit_tests_included() -> bool:
+    """Whether pipeline builds run the dbt unit tests (单元测试), from ``JIXIAO_DBT_UNIT_TESTS``.
+
+    Unit tests check the code, not the night's data: production runs (nightly, monthly close,
+    ``jixiao bonus run``, ``jixiao national submit``) leave them out; the test suite runs all of them
+    once on DuckDB (the shared test warehouse is built with ``include``) and once on PostgreSQL."""
+    mode = os.environ.get("JIXIAO_DBT_UNIT_TESTS", "exclude").strip().lower()
+    if mode not in UNIT_TEST_MODES:
+        raise ValueError(f"JIXIAO_DBT_UNIT_TESTS 只能是 exclude（默认，生产运行不跑 dbt 单元测试）或 include，收到：{mode}")
+    return mode == "include"
+
+
+def dbt_build_args() -> list[str]:
+    """``dbt build`` with or without the unit tests, as :func:`dbt_unit_tests_included` says."""
+    return ["build"] if dbt_unit_tests_included() else ["build", "--exclude-resource-type", "unit_test"]
 
 
 def intake_root() -> Path:
@@ -89,3 +120,4 @@ def configure_environment() -> None:
     if venv_bin not in os.environ.get("PATH", "").split(os.pathsep):
         os.environ["PATH"] = venv_bin + os.pathsep + os.environ.get("PATH", "")
     ensure_pseudonym_salt()
+    dbt_unit_tests_included()  # a misspelt JIXIAO_DBT_UNIT_TESTS stops here, before any step runs

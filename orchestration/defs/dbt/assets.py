@@ -1,4 +1,5 @@
-"""dbt assets: ``dbt build`` (models, seeds, data tests and unit tests) as Dagster assets."""
+"""dbt assets: ``dbt build`` (models, seeds and data tests; unit tests only with
+``JIXIAO_DBT_UNIT_TESTS=include``) as Dagster assets."""
 
 import os
 
@@ -12,7 +13,7 @@ from expectations.dbt_results import land_dbt_results
 from expectations.gouji import land_gouji_results_at
 from orchestration.defs.dbt.project import dbt_project
 from orchestration.defs.dbt.translator import LayerTranslator
-from orchestration.settings import warehouse_path
+from orchestration.settings import dbt_build_args, warehouse_path
 
 
 @dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project, dagster_dbt_translator=LayerTranslator())
@@ -25,7 +26,7 @@ def jixiao_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     if os.environ.get("JIXIAO_DBT_TARGET", "duckdb") == "duckdb":
         ensure_bonus_tables(warehouse_path())
         ensure_dq_tables(warehouse_path())  # source dq.dq_check_results (int_bonus__blocked_periods)
-    invocation = dbt.cli(["build"], context=context, raise_on_error=False)
+    invocation = dbt.cli(dbt_build_args(), context=context, raise_on_error=False)
     yield from invocation.stream()
     # dbt's test outcomes land beside the GX/SQL checks (dq.dq_check_results, layer dbt) — also, and
     # above all, when the build failed on a test; then the run fails as before.

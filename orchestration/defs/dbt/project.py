@@ -3,11 +3,11 @@
 
 from dagster_dbt import DbtProject
 
-from orchestration.settings import DBT_PROJECT_DIR, configure_environment
+from orchestration.settings import DBT_PROJECT_DIR, configure_environment, dbt_target_path
 
 configure_environment()
 
-dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR, target_path=dbt_target_path())
 dbt_project.prepare_if_dev()
 
 
