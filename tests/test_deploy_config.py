@@ -98,3 +98,26 @@ def test_superset_service_uses_the_repo_config_assets_and_serving_copy():
     assert svc["ports"] == ["127.0.0.1:8088:8088"]
     for secret in ("SUPERSET_SECRET_KEY", "JIXIAO_SUPERSET_ADMIN_PASSWORD"):
         assert env[secret].startswith(f"${{{secret}:?"), f"{secret} must be required"
+
+
+def _pins(lock: str) -> dict[str, str]:
+    pins = {}
+    for line in (REPO / lock).read_text(encoding="utf-8").splitlines():
+        m = re.match(r"^([A-Za-z0-9_.\-\[\]]+)==(\S+)", line)
+        if m:
+            pins[m.group(1).lower()] = m.group(2)
+    return pins
+
+
+def test_the_image_installs_runtime_dependencies_only():
+    """The pipeline image installs requirements.lock: the runtime pins of pyproject.toml, no test tools;
+    requirements-test.lock adds the test extra with the very same runtime versions."""
+    assert "-r requirements.lock" in (REPO / "orchestration" / "deploy" / "Dockerfile").read_text(encoding="utf-8")
+    runtime, test = _pins("requirements.lock"), _pins("requirements-test.lock")
+    for tool in ("pytest", "pytest-xdist", "hypothesis", "selenium", "ruff", "psutil", "rapidfuzz"):
+        assert tool not in runtime, tool
+    for tool in ("pytest", "pytest-xdist", "filelock", "hypothesis", "selenium", "requests", "ruff"):
+        assert tool in test, tool
+    assert {k: test.get(k) for k in runtime} == runtime
+    for dep in ("great-expectations", "dbt-core", "dagster", "duckdb"):
+        assert dep in runtime, dep
