@@ -116,15 +116,12 @@ def _generate_sources(beds, months, seed, scale, end_month, faults, targets=None
         )
     console.print(str(report))
     if targets is None:
-        from simulator.filings import write_national_filings, write_satisfaction_filings
+        from simulator.filings import write_demo_filings
 
-        last = end_month or _last_full_month()
-        inbox = settings.intake_root() / "inbox"
-        files = write_satisfaction_filings(inbox, end_month=last, months=months, seed=seed)
-        national = write_national_filings(inbox, end_month=report.params["end_month"], months=months, seed=seed,
-                                          data_dir=settings.data_dir())
-        console.print(f"演示手工填报：{len(files)} 个满意度文件、{len(national)} 个医院填报指标文件放入 {inbox}"
-                      "（流水线运行时入库）")
+        files, national = write_demo_filings(settings.data_dir(), end_month=report.params["end_month"],
+                                             months=months, seed=seed)
+        console.print(f"演示手工填报：{len(files)} 个满意度文件、{len(national)} 个医院填报指标文件放入 "
+                      f"{settings.intake_root() / 'inbox'}（流水线运行时入库）")
     return report
 
 

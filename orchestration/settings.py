@@ -55,8 +55,9 @@ def dbt_unit_tests_included() -> bool:
     """Whether pipeline builds run the dbt unit tests (单元测试), from ``JIXIAO_DBT_UNIT_TESTS``.
 
     Unit tests check the code, not the night's data: production runs (nightly, monthly close,
-    ``jixiao bonus run``, ``jixiao national submit``) leave them out; the test suite runs all of them
-    once on DuckDB (the shared test warehouse is built with ``include``) and once on PostgreSQL."""
+    ``jixiao bonus run``, ``jixiao national submit``) leave them out, and so do the pipeline runs of the
+    test suite; the suite runs all of them once on DuckDB (tests/test_dbt_unit_tests.py) and once on
+    PostgreSQL (tests/test_postgres_target.py)."""
     mode = os.environ.get("JIXIAO_DBT_UNIT_TESTS", "exclude").strip().lower()
     if mode not in UNIT_TEST_MODES:
         raise ValueError(f"JIXIAO_DBT_UNIT_TESTS 只能是 exclude（默认，生产运行不跑 dbt 单元测试）或 include，收到：{mode}")

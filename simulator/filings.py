@@ -255,3 +255,14 @@ def write_national_filings(inbox: Path | str, *, end_month: str, months: int, se
         files.append(path)
     template.unlink(missing_ok=True)
     return files
+
+
+def write_demo_filings(data_dir: Path | str, *, end_month: str, months: int,
+                       seed: int = 20240101) -> tuple[list[Path], list[Path]]:
+    """The demo's manual filings, as ``jixiao demo-sources`` leaves them in ``<data_dir>/intake/inbox``
+    for the pipeline to load: the monthly satisfaction files and the annual 医院填报 files.
+    ``data_dir`` holds the generated sources (``sources/*.sqlite``)."""
+    inbox = Path(data_dir) / "intake" / "inbox"
+    satisfaction = write_satisfaction_filings(inbox, end_month=end_month, months=months, seed=seed)
+    national = write_national_filings(inbox, end_month=end_month, months=months, seed=seed, data_dir=data_dir)
+    return satisfaction, national

@@ -1,19 +1,33 @@
-"""Shared fixtures: a small deterministic demo hospital, generated once per test session."""
+"""Shared fixtures. The expensive ones (generated demo hospitals, warehouses built by a real pipeline
+run, the Superset stack) are built once per test run and shared by every xdist worker: see
+tests/shared_data.py and docs/testing.md before adding a test that runs a pipeline."""
 
 from __future__ import annotations
 
 import os
 import sqlite3
 import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
 import pytest
+from shared_data import (
+    NATIONAL_DEMO,
+    NATIONAL_PERIODS,
+    REPO,
+    SMALL_DEMO,
+    SMALL_PERIODS,
+    BuiltData,
+    build_once,
+    demo_sources,
+    generate_sources,
+    pipeline,
+    pipeline_env,
+    run_jixiao,
+    shared_root,
+)
 
-REPO = Path(__file__).resolve().parent.parent
-SMALL_DEMO = {"beds": 60, "months": 3, "scale": 0.05, "seed": 7, "end_month": "2025-12"}
-SMALL_PERIODS = ("2025-10", "2025-12")
+__all__ = ["NATIONAL_DEMO", "NATIONAL_PERIODS", "REPO", "SMALL_DEMO", "SMALL_PERIODS", "pipeline_env", "run_jixiao"]
 
 # A fixed, test-only salt: dbt refuses to pseudonymise without one.
 os.environ.setdefault("JIXIAO_PSEUDONYM_SALT", "pytest-only-salt-0123456789")
@@ -22,14 +36,64 @@ os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
 os.environ.pop("JIXIAO_WAREHOUSE", None)
 
 
+# -- built once per test run (all workers) -------------------------------------------------------
 @pytest.fixture(scope="session")
-def small_demo_dir(tmp_path_factory) -> Path:
-    """Data dir with the small demo hospital's source SQLite files (read-only for tests)."""
-    from simulator.generate import generate
+def shared(tmp_path_factory) -> Path:
+    return shared_root(tmp_path_factory)
 
-    d = tmp_path_factory.mktemp("demo")
-    generate(d, **SMALL_DEMO)
-    return d
+
+@pytest.fixture(scope="session")
+def small_sources(shared: Path) -> BuiltData:
+    """The small demo hospital's source SQLite files (3 months, 60 beds), generated once."""
+    return build_once(shared, "small_sources", generate_sources(SMALL_DEMO))
+
+
+@pytest.fixture(scope="session")
+def small_demo_dir(small_sources: BuiltData) -> Path:
+    """Data dir with the small demo hospital's source SQLite files (read-only for tests)."""
+    return small_sources.data
+
+
+@pytest.fixture(scope="session")
+def small_demo(shared: Path, small_sources: BuiltData) -> BuiltData:
+    """What `jixiao demo-sources` leaves for the small demo: sources + the demo's filings in the inbox."""
+    return build_once(shared, "small_demo", demo_sources(small_sources, SMALL_DEMO))
+
+
+@pytest.fixture(scope="session")
+def small_built(shared: Path, small_demo: BuiltData):
+    """The small demo after `jixiao run --period 2025-10 --to 2025-12` as production runs it (extraction,
+    intake, quality, dbt build without unit tests, serving copy). Read-only: copy_to() before changing
+    anything."""
+    built = build_once(shared, "small_built", pipeline(small_demo, *SMALL_PERIODS))
+    yield built
+    built.check_unchanged()
+
+
+@pytest.fixture(scope="session")
+def national_sources(shared: Path) -> BuiltData:
+    """The national demo's sources: 14 months (2024-11 … 2025-12), generated once."""
+    return build_once(shared, "national_sources", generate_sources(NATIONAL_DEMO))
+
+
+@pytest.fixture(scope="session")
+def national_built(shared: Path, national_sources: BuiltData):
+    """The national demo (with its 医院填报 files) after `jixiao run --period 2024-11 --to 2025-12`, as
+    production runs it (no dbt unit tests). Read-only: copy_to() before changing anything."""
+    demo = build_once(shared, "national_demo", demo_sources(national_sources, NATIONAL_DEMO))
+    built = build_once(shared, "national_built", pipeline(demo, *NATIONAL_PERIODS))
+    yield built
+    built.check_unchanged()
+
+
+@pytest.fixture(scope="session")
+def superset_stack(small_built: BuiltData, tmp_path_factory):
+    """The one Superset server of a test run, on small_built's serving copy (tests/superset_support.py).
+    Its users are xdist_group("superset") so that they share this worker and this server."""
+    from superset_support import superset_stack as start
+
+    with start(small_built, tmp_path_factory.mktemp("superset")) as stack:
+        yield stack
 
 
 def source_count(data_dir: Path, system: str, sql: str) -> int:
@@ -80,11 +144,11 @@ def window_where(table, first: str, last: str, quote: str = '"') -> str:
     return ""
 
 
-def run_jixiao(args: list[str], env: dict) -> subprocess.CompletedProcess:
-    """`jixiao …` as an operator runs it: a subprocess in the repo, output captured."""
-    return subprocess.run(
-        [sys.executable, "-m", "orchestration.cli", *args], cwd=REPO, env=env, capture_output=True, text=True
-    )
+def skip_or_fail_without_service(service: str) -> None:
+    """A missing server is a skip on a developer's machine and a failure in CI (`CI` set by .ci/run)."""
+    if os.environ.get("CI"):
+        pytest.fail(f"{service} is not reachable on 127.0.0.1: CI needs it (.ci/run starts it)")
+    pytest.skip(f"{service} not reachable")
 
 
 def assert_ok(proc: subprocess.CompletedProcess) -> subprocess.CompletedProcess:
@@ -99,3 +163,112 @@ def query_warehouse(data: Path, sql: str, params=None) -> list[tuple]:
         return con.execute(sql, params or []).fetchall()
     finally:
         con.close()
+
+
+# -- scheduling and time budgets (docs/testing.md) ------------------------------------------------
+# `make test` runs pytest-xdist with --dist loadgroup: every test file is one group (its module
+# fixtures are built once, on one worker) unless it names a group; files that share a server (the
+# Superset stack) share a group. Groups go out heaviest first, so the long ones start at once and the
+# short ones fill the gaps; the two that build the shared warehouses come first, one per worker.
+#
+# TIME_BUDGETS: wall seconds per test file on the 2-core CI machine under `make test`, setup included
+# (the first file to need a shared build pays for it). The table at the end of the run compares.
+BUILDS_FIRST = ("tests/test_pipeline.py", "tests/test_national_pipeline.py")
+TIME_BUDGETS = {
+    "tests/test_allocation.py": 30,
+    "tests/test_bonus_explain.py": 10,
+    "tests/test_bonus_period.py": 20,
+    "tests/test_bonus_reconciliation_property.py": 60,
+    "tests/test_bonus_workflow.py": 300,
+    "tests/test_catalogue.py": 30,
+    "tests/test_cli_points.py": 20,
+    "tests/test_code_lists.py": 40,
+    "tests/test_dbt_unit_tests.py": 150,
+    "tests/test_definitions.py": 60,
+    "tests/test_deploy_config.py": 5,
+    "tests/test_dq.py": 240,
+    "tests/test_dq_dbt_results.py": 5,
+    "tests/test_extraction.py": 30,
+    "tests/test_extraction_kill.py": 30,
+    "tests/test_intake.py": 30,
+    "tests/test_kpi_config.py": 30,
+    "tests/test_mapping_review.py": 20,
+    "tests/test_national_filings.py": 120,
+    "tests/test_national_outputs.py": 20,
+    "tests/test_national_pipeline.py": 400,
+    "tests/test_odbc.py": 60,
+    "tests/test_pipeline.py": 400,
+    "tests/test_postgres_target.py": 200,
+    "tests/test_reports_excel.py": 30,
+    "tests/test_sensors.py": 10,
+    "tests/test_serving.py": 10,
+    "tests/test_settings.py": 5,
+    "tests/test_simulator.py": 90,
+    "tests/test_source_config.py": 5,
+    "tests/test_staff_bonus_reconciliation_property.py": 40,
+    "tests/test_superset.py": 300,
+    "tests/test_superset_assets.py": 20,
+    "tests/test_superset_dashboards.py": 300,
+    "tests/test_wecom.py": 20,
+}
+DEFAULT_BUDGET = 30
+# Fixtures that mean "needs a pipeline run or a server": such tests are `slow`, outside `make test-fast`.
+HEAVY_FIXTURES = {"small_built", "national_built", "superset_stack"}
+
+
+def _file_of(nodeid: str) -> str:
+    return nodeid.split("::", 1)[0]
+
+
+def _group_of(item: pytest.Item) -> str | None:
+    marker = item.get_closest_marker("xdist_group")
+    if marker is None:
+        return None
+    return str(marker.args[0] if marker.args else marker.kwargs.get("name", "default"))
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist appends the group to each node id
+def pytest_collection_modifyitems(config, items):
+    groups: dict[str, str] = {}
+    for item in items:
+        if HEAVY_FIXTURES & set(getattr(item, "fixturenames", ())) and not item.get_closest_marker("slow"):
+            item.add_marker(pytest.mark.slow)
+        group = _group_of(item)
+        if group is None:
+            group = _file_of(item.nodeid)
+            item.add_marker(pytest.mark.xdist_group(group))
+        groups[item.nodeid] = group
+    cost: dict[str, float] = {}
+    for group in set(groups.values()):
+        files = {_file_of(n) for n, g in groups.items() if g == group}
+        cost[group] = sum(TIME_BUDGETS.get(f, DEFAULT_BUDGET) for f in files)
+
+    def rank(item: pytest.Item) -> tuple:
+        group = groups[item.nodeid]
+        first = BUILDS_FIRST.index(group) if group in BUILDS_FIRST else len(BUILDS_FIRST)
+        return (first, -cost[group], group)
+
+    items.sort(key=rank)  # stable: a file keeps its own order
+
+
+_file_seconds: dict[str, float] = {}
+
+
+def pytest_runtest_logreport(report):
+    # On the xdist controller (or a plain run): every phase of every test, setup and teardown included.
+    f = _file_of(report.nodeid).split("@", 1)[0]
+    _file_seconds[f] = _file_seconds.get(f, 0.0) + report.duration
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    if not _file_seconds or hasattr(config, "workerinput"):
+        return
+    tr = terminalreporter
+    tr.section("time per test file (seconds, setup included) against its budget (tests/conftest.py TIME_BUDGETS)")
+    over = 0
+    for f, s in sorted(_file_seconds.items(), key=lambda kv: -kv[1]):
+        budget = TIME_BUDGETS.get(f, DEFAULT_BUDGET)
+        flag = "  OVER BUDGET" if s > budget else ""
+        over += bool(flag)
+        tr.write_line(f"{s:8.1f} / {budget:4d}  {f}{flag}")
+    tr.write_line(f"{sum(_file_seconds.values()):8.1f} s in test files; {over} file(s) over budget")

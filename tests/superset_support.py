@@ -1,8 +1,11 @@
-"""Helpers shared by the Superset tests: bootstrap.py in .venv-superset, the server, the REST client."""
+"""Helpers shared by the Superset tests: bootstrap.py in .venv-superset, the server, the REST client, and
+the one Superset stack of a test run (conftest ``superset_stack``, used by tests/test_superset.py and
+tests/test_superset_dashboards.py, which share the xdist group ``superset``)."""
 
 from __future__ import annotations
 
 import json
+import os
 import socket
 import subprocess
 import time
@@ -15,6 +18,11 @@ from conftest import REPO
 
 SUPERSET_PY = REPO / ".venv-superset" / "bin" / "python"
 BOOTSTRAP = REPO / "superset_assets" / "bootstrap.py"
+ASSETS = REPO / "superset_assets" / "assets"
+ADMIN = ("admin", "admin-dash-pw-1")
+PERIOD = "2025-12"
+# Test users: name → roles (科主任 gets its department's RLS role too, see superset_stack).
+USERS = {"leader": ["院领导"], "office": ["绩效办"], "bureau": ["卫健局"]}
 
 
 def free_port() -> int:
@@ -31,9 +39,9 @@ def bootstrap_cli(args: list[str], env: dict, stdin: str | None = None, timeout:
     return proc.stdout + proc.stderr
 
 
-def create_users(env: dict, users: list[dict]) -> None:
-    """[{username, password, roles}] through `bootstrap.py users` (passwords on stdin)."""
-    bootstrap_cli(["users"], env, stdin=json.dumps(users))
+def create_users(env: dict, users: list[dict]) -> str:
+    """[{username, password, roles}] through `bootstrap.py users` (passwords on stdin); its output."""
+    return bootstrap_cli(["users"], env, stdin=json.dumps(users))
 
 
 @contextmanager
@@ -62,6 +70,41 @@ def superset_server(env: dict, log_path: Path, timeout: float = 180):
         except subprocess.TimeoutExpired:
             server.kill()
         log.close()
+
+
+@contextmanager
+def superset_stack(built, tmp: Path):
+    """Superset on the serving copy that the shared pipeline run published (``built``: conftest
+    ``small_built``), with the committed asset tree: bootstrapped twice (the second run proves the
+    bootstrap is idempotent), users created, then served on a free loopback port.
+
+    Superset keeps its own files (metadata, secret key) in ``tmp``; the serving copy is only read."""
+    t0 = time.perf_counter()
+    data = tmp / "data"
+    data.mkdir()
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("SUPERSET_", "JIXIAO_")) and k not in ("DAGSTER_HOME",)}
+    env.update(JIXIAO_DATA_DIR=str(data), JIXIAO_SERVING_DB=str(built.data / "serving.duckdb"),
+               JIXIAO_PSEUDONYM_SALT=os.environ["JIXIAO_PSEUDONYM_SALT"], JIXIAO_SUPERSET_ASSETS=str(ASSETS),
+               JIXIAO_SUPERSET_ADMIN_USER=ADMIN[0], JIXIAO_SUPERSET_ADMIN_PASSWORD=ADMIN[1])
+    assert built.returncode == 0, built.output
+    assert (built.data / "serving.duckdb").is_file(), "the pipeline did not publish serving.duckdb"
+    outputs = [bootstrap_cli(["bootstrap"], env) for _ in range(2)]
+    t_bootstrap = time.perf_counter() - t0
+    # The 科主任 test user's department: the one with the largest bonus of the period. One user through
+    # the single-user command (password from the environment), the others in one batch (stdin).
+    code, name = built.query("select perf_dept_code, max(perf_dept_name) from marts.fct_dept_bonus_summary "
+                             "where period = ? group by 1 order by sum(dept_bonus) desc limit 1", [PERIOD])[0]
+    outputs.append(bootstrap_cli(["user", "--username", "kzr", "--roles", f"科主任,科主任_{code}"],
+                                 {**env, "JIXIAO_SUPERSET_USER_PASSWORD": "kzr-pw-123"}))
+    outputs.append(create_users(env, [{"username": u, "password": f"{u}-pw-123", "roles": r} for u, r in USERS.items()]))
+    print(f"\nSuperset: two bootstraps {t_bootstrap:.0f} s, users {time.perf_counter() - t0 - t_bootstrap:.0f} s")
+    with superset_server(env, tmp / "serve.log") as base:
+        admin = Client(base, *ADMIN)
+        charts = admin.get("/api/v1/chart/?q=(page_size:100,columns:!(id,slice_name,viz_type,datasource_id))").json()
+        yield {"base": base, "data": built.data, "built": built, "home": data / "superset", "dept": (code, name),
+               "admin": admin, "output": "".join(outputs), "db_id": admin.get("/api/v1/database/").json()["result"][0]["id"],
+               "charts": {c["slice_name"]: c for c in charts["result"]}}
 
 
 class Client:

@@ -1,5 +1,6 @@
 """The bonus period end to end, as an operator runs it (subprocesses of `jixiao`, Dagster underneath):
 
+(on a copy of the session's built small demo, tests/shared_data.py)
 bonus run → allocation template → filled → submit → approve → bonus run (staff bonus) → audit →
 close → sources regenerated with ANOTHER seed and the pipeline rerun → the closed period's published
 rows hash identically → reopen without a reason fails, with a reason works.
@@ -7,11 +8,9 @@ rows hash identically → reopen without a reason fails, with a reason works.
 
 from __future__ import annotations
 
-import os
 import shutil
 import time
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -26,12 +25,10 @@ _jixiao, _ok, _query = run_jixiao, assert_ok, query_warehouse
 
 
 @pytest.fixture(scope="module")
-def workflow(small_demo_dir: Path, tmp_path_factory):
-    data = tmp_path_factory.mktemp("bonus")
-    shutil.copytree(small_demo_dir / "sources", data / "sources")
-    env = {**os.environ, "JIXIAO_DATA_DIR": str(data)}
-    for k in ("JIXIAO_WAREHOUSE", "DAGSTER_HOME"):
-        env.pop(k, None)
+def workflow(small_built, tmp_path_factory):
+    # A copy of the session's built warehouse: `bonus run` refreshes the month and writes bonus_ops.
+    copy = small_built.copy_to(tmp_path_factory.mktemp("bonus") / "data")
+    data, env = copy.data, copy.env
     started = time.monotonic()
     first = _jixiao(["bonus", "run", "--period", PERIOD, "--by", "绩效办测试"], env)
     return data, env, first, time.monotonic() - started

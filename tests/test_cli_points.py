@@ -2,22 +2,16 @@
 
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
 
-from conftest import REPO
+from conftest import REPO, pipeline_env, run_jixiao
 
 
 def _jixiao(args: list[str], data: Path) -> subprocess.CompletedProcess:
-    env = {**os.environ, "JIXIAO_DATA_DIR": str(data)}
-    env.pop("JIXIAO_WAREHOUSE", None)
-    return subprocess.run([sys.executable, "-m", "orchestration.cli", *args], cwd=REPO, env=env,
-                          capture_output=True, text=True)
+    return run_jixiao(args, pipeline_env(data))
 
 
 def test_catalogue_load_rejects_a_bad_file_and_loads_a_good_one(tmp_path: Path):
@@ -47,12 +41,11 @@ def test_catalogue_load_rejects_a_bad_file_and_loads_a_good_one(tmp_path: Path):
         con.close()
 
 
-def test_mapping_suggest_exports_the_review_sheet(tmp_path: Path, small_demo_dir: Path):
-    """After a run on the small demo, the export lists every charged item without a standard item."""
-    data = tmp_path / "data"
-    shutil.copytree(small_demo_dir / "sources", data / "sources")
-    run = _jixiao(["run", "--period", "2025-12", "--to", "2025-12"], data)
-    assert run.returncode == 0, run.stdout[-3000:]
+def test_mapping_suggest_exports_the_review_sheet(tmp_path: Path, small_built):
+    """After a run on the small demo (the session's shared run, read-only), the export lists every
+    charged item without a standard item."""
+    data = small_built.data
+    assert small_built.returncode == 0, small_built.output
     out = tmp_path / "审核表.xlsx"
     proc = _jixiao(["mapping", "suggest", "--output", str(out)], data)
     assert proc.returncode == 0, proc.stdout + proc.stderr

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import duckdb
 
-from conftest import REPO, source_count
+from conftest import REPO, pipeline_env, source_count
 
 MONTH = "2025-11"
 SRC_SQL = f"SELECT count(*) FROM FY_SFMX WHERE SFSJ >= '{MONTH}-01' AND SFSJ < '2025-12-01'"
@@ -59,7 +59,8 @@ def test_kill_mid_partition_then_rerun(small_demo_dir: Path, tmp_path: Path):
     expected = source_count(small_demo_dir, "his", SRC_SQL)
     assert expected > 500, "the partition must span many chunks for the kill to land mid-partition"
     wh = tmp_path / "wh.duckdb"
-    env = {**os.environ, "JIXIAO_DATA_DIR": str(small_demo_dir)}
+    # Its own data folder; the shared demo sources are only read (through the source URL).
+    env = pipeline_env(tmp_path / "data", JIXIAO_SRC_HIS_URL=f"sqlite:///{small_demo_dir / 'sources' / 'his.sqlite'}")
 
     # 1. First extraction killed half-way: nothing of the partition is visible.
     _kill_after_chunks(_extract_cmd(wh), env, chunks=5)

@@ -19,7 +19,9 @@ from simulator import profiles as P
 from simulator.filings import NATIONAL_FILED_CODES, NOT_YET_FILED, write_national_filings
 from simulator.generate import secondary_diagnoses
 
-DEMO = {"beds": 60, "months": 14, "scale": 0.05, "seed": 7, "end_month": "2025-12"}  # 2024-11 … 2025-12
+from conftest import NATIONAL_DEMO
+
+DEMO = NATIONAL_DEMO  # 2024-11 … 2025-12
 SURGERY = {"beds": 200, "months": 6, "scale": 1.0, "seed": 11, "end_month": "2025-06"}
 COMPLICATION_PREFIXES = ("T81.", "J95.8", "K91.8", "N99.8")
 CODE_RE = re.compile(r"^[A-Z][0-9]{2}\.[0-9x][0-9]{2}$")
@@ -41,16 +43,17 @@ def _is_complication(code: str) -> bool:
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("national")
-    generate(root, **DEMO)
-    return root
+def demo(national_sources) -> Path:
+    """The session's national demo sources (conftest ``national_sources``), read-only."""
+    assert national_sources.data.name == "data"
+    return national_sources.data
 
 
 @pytest.fixture(scope="module")
-def filings(demo) -> dict[int, dict[str, tuple]]:
+def filings(demo, tmp_path_factory) -> dict[int, dict[str, tuple]]:
     """year → code → (value as Decimal text, data_source, remark), read by the real intake validator."""
-    files = write_national_filings(demo / "intake" / "inbox", end_month=DEMO["end_month"], months=DEMO["months"],
+    inbox = tmp_path_factory.mktemp("national_filings") / "inbox"
+    files = write_national_filings(inbox, end_month=DEMO["end_month"], months=DEMO["months"],
                                    seed=DEMO["seed"], data_dir=demo)
     assert [f.name for f in files] == ["填报指标_2024.xlsx", "填报指标_2025.xlsx"]
     out: dict[int, dict[str, tuple]] = {}

@@ -1,7 +1,8 @@
 """National indicators (国考) and economic monitoring end to end, as an operator runs them:
 
 demo sources for 14 months (2024-11 … 2025-12, with the demo's 医院填报 files in the intake inbox) →
-`jixiao run` (Dagster: extraction, intake, quality, dbt build) → both years carry every indicator of
+`jixiao run` (Dagster: extraction, intake, quality, dbt build; built once per test session, conftest
+``national_built``) → both years carry every indicator of
 both lists → unfiled values are 待填报 with a null value → the 勾稽 rules pass on the demo and land in
 dq.dq_check_results → 上报 succeeds → a corrected filing that breaks 编制床位 + 非编制床位 = 平均开放床位
 is loaded → 上报 is refused with the Chinese error and nothing is recorded.
@@ -9,7 +10,6 @@ is loaded → 上报 is refused with the Chinese error and nothing is recorded.
 
 from __future__ import annotations
 
-import os
 from decimal import Decimal
 
 import pytest
@@ -17,21 +17,14 @@ from openpyxl import load_workbook
 
 from conftest import assert_ok, query_warehouse, run_jixiao
 
-DEMO = ["--beds", "60", "--months", "14", "--scale", "0.05", "--end-month", "2025-12", "--seed", "7"]
-
-
 _jixiao, _ok, _query = run_jixiao, assert_ok, query_warehouse
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    data = tmp_path_factory.mktemp("national")
-    env = {**os.environ, "JIXIAO_DATA_DIR": str(data)}
-    for k in ("JIXIAO_WAREHOUSE", "DAGSTER_HOME"):
-        env.pop(k, None)
-    _ok(_jixiao(["demo-sources", *DEMO], env))
-    _ok(_jixiao(["run", "--period", "2024-11", "--to", "2025-12"], env))
-    return data, env
+def demo(national_built):
+    """The session's national demo run (conftest ``national_built``), read-only."""
+    _ok(national_built)
+    return national_built.data, national_built.env
 
 
 @pytest.mark.slow
@@ -166,8 +159,9 @@ def test_monitoring_items_year_on_year_and_gouji_in_quality_results(demo):
 
 
 @pytest.mark.slow
-def test_broken_gouji_rule_refuses_submission(demo, tmp_path):
-    data, env = demo
+def test_broken_gouji_rule_refuses_submission(national_built, tmp_path):
+    copy = national_built.copy_to(tmp_path / "data")  # 上报 and the corrected filing change the warehouse
+    data, env = copy.data, copy.env
     # all rules pass → 上报 is recorded
     first = _ok(_jixiao(["national", "submit", "--year", "2025", "--by", "绩效办测试"], env))
     assert "2025 年已上报" in first.stdout

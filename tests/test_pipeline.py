@@ -1,41 +1,31 @@
-"""End to end through Dagster, in a subprocess like an operator: `jixiao run` then `jixiao status`."""
+"""End to end through Dagster, in a subprocess like an operator: `jixiao run` then `jixiao status`.
+
+The run is the shared one of the test session (conftest ``small_built``: the small demo with its filings
+in the inbox, `jixiao run --period 2025-10 --to 2025-12`, as production runs it); tests that change the
+warehouse work on a copy."""
 
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import duckdb
 import pytest
 
 from connectors.source_config import load_sources
+from orchestration.dbt_timings import latest_run_results
 
-from conftest import REPO, SMALL_PERIODS, source_count, window_where
+from conftest import REPO, SMALL_PERIODS, run_jixiao, source_count, window_where
 
-
-def _jixiao(args: list[str], env: dict) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "orchestration.cli", *args], cwd=REPO, env=env, capture_output=True, text=True
-    )
+_jixiao = run_jixiao
 
 
 @pytest.fixture(scope="module")
-def pipeline_run(small_demo_dir: Path, tmp_path_factory):
-    data = tmp_path_factory.mktemp("pipeline")
-    shutil.copytree(small_demo_dir / "sources", data / "sources")
-    # The demo's monthly satisfaction filings wait in the inbox, as `jixiao demo-sources` leaves them.
-    from simulator.filings import write_satisfaction_filings
-
-    write_satisfaction_filings(data / "intake" / "inbox", end_month=SMALL_PERIODS[1], months=3, seed=7)
-    env = {**os.environ, "JIXIAO_DATA_DIR": str(data)}
-    for k in ("JIXIAO_WAREHOUSE", "DAGSTER_HOME"):
-        env.pop(k, None)
-    proc = _jixiao(["run", "--period", SMALL_PERIODS[0], "--to", SMALL_PERIODS[1]], env)
-    return data, env, proc
+def pipeline_run(small_built):
+    return small_built.data, small_built.env, small_built
 
 
 @pytest.mark.slow
@@ -60,7 +50,7 @@ def test_run_materialises_raw_and_staging(pipeline_run):
         assert len(staged) == sum(len(s.tables) for s in load_sources().values()) + 3 + 10 + 4 + 3
         # optional filings (targets are suggested from history when not filed; penalties may be none)
         # and the bonus workflow tables, empty until the first `jixiao bonus`/`allocation` command
-        # (医院填报指标: this run's inbox holds no national filing)
+        # (医院填报指标: filed once a year; the small demo's window holds only its 2025 file)
         optional = {"stg_manual__kpi_target", "stg_manual__dept_penalty", "stg_manual__filed_indicator"}
         for name in staged:
             if name in optional or name.startswith("stg_bonus_ops__"):
@@ -95,9 +85,11 @@ def test_status_reports_layers_freshness_and_runs(pipeline_run):
 
 
 @pytest.mark.slow
-def test_dbt_source_freshness_passes_after_the_run(pipeline_run):
-    data, env, proc = pipeline_run
-    assert proc.returncode == 0
+def test_dbt_source_freshness_passes_after_the_run(pipeline_run, tmp_path):
+    _, _, built = pipeline_run
+    assert built.returncode == 0
+    copy = built.copy_to(tmp_path / "data")  # dbt opens the warehouse read-write
+    data, env = copy.data, copy.env
     dbt = Path(sys.executable).parent / "dbt"
     out = subprocess.run(
         [str(dbt), "source", "freshness", "--project-dir", "dbt_project", "--profiles-dir", "dbt_project",
@@ -170,7 +162,7 @@ def test_explain_points_shows_items_doctors_and_formula(pipeline_run):
 
 
 @pytest.mark.slow
-def test_kpi_scores_cover_every_scheme_department_and_month(pipeline_run):
+def test_kpi_scores_cover_every_scheme_department_and_month(pipeline_run, tmp_path):
     data, env, proc = pipeline_run
     assert proc.returncode == 0
     con = duckdb.connect(str(data / "warehouse.duckdb"), read_only=True)
@@ -210,9 +202,27 @@ def test_kpi_scores_cover_every_scheme_department_and_month(pipeline_run):
     finally:
         con.close()
     # One-click recalculation of a month: validation, then the month's refresh and the KPI models.
+    env = proc.copy_to(tmp_path / "data").env  # the rerun writes the warehouse
     rerun = _jixiao(["kpi", "run", "--period", "2025-12"], env)
     assert rerun.returncode == 0, rerun.stdout[-3000:] + rerun.stderr[-3000:]
     assert "成功" in rerun.stdout
     card = _jixiao(["kpi", "show", "--dept", dept, "--period", "2025-12"], env)
     assert card.returncode == 0, card.stdout + card.stderr
     assert "KPI 系数" in card.stdout and "总分" in card.stdout
+
+
+@pytest.mark.slow
+def test_a_production_run_executes_no_dbt_unit_test(pipeline_run):
+    """`jixiao run` as production runs it (JIXIAO_DBT_UNIT_TESTS unset): its dbt build, as recorded in
+    run_results.json, loaded the seeds, built the models and ran the data tests, but not one unit test
+    (those run once per engine in the suite: tests/test_dbt_unit_tests.py, tests/test_postgres_target.py)."""
+    data, _, built = pipeline_run
+    assert built.returncode == 0, built.output
+    results = latest_run_results(data / "dbt_target")
+    assert results is not None
+    kinds = Counter(r["unique_id"].split(".")[0] for r in json.loads(results.read_text("utf-8"))["results"])
+    assert kinds["unit_test"] == 0, kinds
+    manifest = json.loads((data / "dbt_target" / "manifest.json").read_text(encoding="utf-8"))
+    assert len(manifest["unit_tests"]) >= 88  # …although the project declares them
+    models = sum(1 for k in manifest["nodes"] if k.startswith("model."))
+    assert kinds["model"] == models and kinds["seed"] > 0 and kinds["test"] > 0, kinds

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -72,6 +73,12 @@ def test_dbt_build_on_postgres(small_demo_dir: Path, tmp_path: Path):
         )
         assert proc.returncode == 0, proc.stdout[-4000:]
         assert "Completed successfully" in proc.stdout
+        # The suite's PostgreSQL run of the dbt unit tests is this build: every one ran and passed
+        # (DuckDB: the shared build, tests/test_pipeline.py).
+        declared = set(json.loads((tmp_path / "target" / "manifest.json").read_text(encoding="utf-8"))["unit_tests"])
+        results = json.loads((tmp_path / "target" / "run_results.json").read_text(encoding="utf-8"))["results"]
+        ran = {r["unique_id"]: r["status"] for r in results if r["unique_id"].startswith("unit_test.")}
+        assert len(declared) >= 88 and set(ran) == declared and set(ran.values()) == {"pass"}
 
         with psycopg.connect(conninfo) as con:
             raw = con.execute("SELECT count(DISTINCT mxxh) FROM raw_his.fy_sfmx").fetchone()[0]

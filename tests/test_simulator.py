@@ -15,6 +15,8 @@ import yaml
 from simulator import FAULTS, generate, write_department_seeds
 from simulator.hospital import DEPARTMENTS
 
+from conftest import skip_or_fail_without_service
+
 ROOT = Path(__file__).resolve().parents[1]
 CONTRACTS = ROOT / "connectors" / "sources"
 SEEDS = ROOT / "dbt_project" / "seeds" / "department"
@@ -322,12 +324,14 @@ DB = "jixiao_sim_test"
 SERVER_RUN = {"months": 1, "scale": 0.05, "beds": 60, "end_month": "2025-07"}
 
 
+@pytest.mark.postgres
 def test_write_his_to_postgresql():
-    psycopg = pytest.importorskip("psycopg")
+    import psycopg
+
     try:
         admin = psycopg.connect("host=127.0.0.1 port=5432 user=postgres dbname=test", autocommit=True, connect_timeout=3)
     except psycopg.OperationalError:
-        pytest.skip("PostgreSQL not reachable")
+        skip_or_fail_without_service("PostgreSQL")
     admin.execute(f"drop database if exists {DB}")
     admin.execute(f"create database {DB}")
     try:
@@ -348,13 +352,15 @@ def test_write_his_to_postgresql():
         admin.close()
 
 
+@pytest.mark.mariadb
 def test_write_his_to_mariadb():
-    pymysql = pytest.importorskip("pymysql")
+    import pymysql
+
     try:
         admin = pymysql.connect(host="127.0.0.1", port=3306, user="root", password="", autocommit=True,
                                 connect_timeout=3)
     except pymysql.err.OperationalError:
-        pytest.skip("MariaDB not reachable")
+        skip_or_fail_without_service("MariaDB")
     with admin.cursor() as cur:
         cur.execute(f"drop database if exists {DB}")
         cur.execute(f"create database {DB} character set utf8mb4")

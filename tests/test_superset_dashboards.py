@@ -1,7 +1,9 @@
 """Issue 8 acceptance: the REAL asset tree (superset_assets/assets, 7 dashboards) on REAL pipeline data.
 
-The small demo hospital (3 months) runs through `jixiao run`, which publishes serving.duckdb; Superset
-is bootstrapped on it with the committed assets, serves on a free loopback port, and then:
+The small demo hospital (3 months) runs through `jixiao run` (once per test session: conftest
+``small_built``), which publishes serving.duckdb; Superset is bootstrapped on it with the committed
+assets and serves on a free loopback port (conftest ``superset_stack``, shared with test_superset.py),
+and then:
 every chart returns rows (query times → test-artifacts/superset/chart_times.{json,csv}, p95 printed);
 key numbers equal the warehouse; 科主任 / 院领导 / 卫健局 see what their roles allow; headless chromium
 screenshots every dashboard (1440 px, 移动看板 at 390 px) into test-artifacts/superset/ and finds no
@@ -15,8 +17,6 @@ import csv
 import json
 import math
 import os
-import subprocess
-import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,17 +24,17 @@ from pathlib import Path
 import duckdb
 import pytest
 from superset_support import (
+    ADMIN,
+    ASSETS,
     CHROMEDRIVER,
     CHROMIUM,
     ERROR_TEXTS,
+    PERIOD,
     SUPERSET_PY,
     Client,
-    bootstrap_cli,
     browser,
     browser_login,
-    create_users,
     screenshot_dashboard,
-    superset_server,
 )
 
 from conftest import REPO
@@ -42,22 +42,13 @@ from conftest import REPO
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.superset,
+    pytest.mark.xdist_group("superset"),  # one worker, one server: conftest superset_stack
     # Never skipped in CI (`make pytest` builds .venv-superset): there a missing venv is an error.
     pytest.mark.skipif(not SUPERSET_PY.exists() and not os.environ.get("CI"), reason="no .venv-superset (make superset-venv)"),
 ]
 
-DEMO = ["--beds", "60", "--months", "3", "--scale", "0.05", "--end-month", "2025-12", "--seed", "7"]
-PERIOD = "2025-12"
 ARTEFACTS = Path(os.environ.get("JIXIAO_TEST_ARTIFACTS", REPO / "test-artifacts")) / "superset"
-ASSETS = REPO / "superset_assets" / "assets"
-ADMIN = ("admin", "admin-dash-pw-1")
 MOBILE_SLUG = "jixiao-mobile"
-
-
-def _jixiao(args: list[str], env: dict) -> None:
-    proc = subprocess.run([sys.executable, "-m", "orchestration.cli", *args], cwd=REPO, env=env,
-                          capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-4000:]
 
 
 def _warehouse(data: Path, sql: str, params=None) -> list[tuple]:
@@ -69,33 +60,9 @@ def _warehouse(data: Path, sql: str, params=None) -> list[tuple]:
 
 
 @pytest.fixture(scope="module")
-def stack(tmp_path_factory):
-    t0 = time.perf_counter()
-    tmp = tmp_path_factory.mktemp("superset_dash")
-    data = tmp / "data"
-    data.mkdir()
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("SUPERSET_", "JIXIAO_")) and k not in ("DAGSTER_HOME",)}
-    env.update(JIXIAO_DATA_DIR=str(data), JIXIAO_PSEUDONYM_SALT=os.environ["JIXIAO_PSEUDONYM_SALT"])
-    _jixiao(["demo-sources", *DEMO], env)
-    _jixiao(["run", "--period", "2025-10", "--to", PERIOD], env)
-    assert (data / "serving.duckdb").is_file(), "the pipeline did not publish serving.duckdb"
-    t_pipeline = time.perf_counter() - t0
-
-    env.update(JIXIAO_SUPERSET_ASSETS=str(ASSETS), JIXIAO_SUPERSET_ADMIN_USER=ADMIN[0],
-               JIXIAO_SUPERSET_ADMIN_PASSWORD=ADMIN[1])
-    bootstrap_cli(["bootstrap"], env)
-    # The department of the 科主任 test user: the one with the largest bonus of the period.
-    code, name = _warehouse(data, "select perf_dept_code, max(perf_dept_name) from marts.fct_dept_bonus_summary "
-                                  "where period = ? group by 1 order by sum(dept_bonus) desc limit 1", [PERIOD])[0]
-    users = {"leader": ["院领导"], "office": ["绩效办"], "kzr": ["科主任", f"科主任_{code}"], "bureau": ["卫健局"]}
-    create_users(env, [{"username": u, "password": f"{u}-pw-123", "roles": r} for u, r in users.items()])
-    print(f"\npipeline {t_pipeline:.0f} s, Superset bootstrap {time.perf_counter() - t0 - t_pipeline:.0f} s")
-    with superset_server(env, tmp / "serve.log") as base:
-        admin = Client(base, *ADMIN)
-        charts = admin.get("/api/v1/chart/?q=(page_size:100,columns:!(id,slice_name,viz_type,datasource_id))").json()
-        yield {"base": base, "data": data, "dept": (code, name), "admin": admin,
-               "charts": {c["slice_name"]: c for c in charts["result"]}}
+def stack(superset_stack):
+    """The session's Superset stack (conftest ``superset_stack``) on the shared pipeline run."""
+    return superset_stack
 
 
 def _login(stack, user: str) -> Client:

@@ -1,0 +1,70 @@
+"""The dbt unit tests (单元测试: every business formula with hand-computed inputs and outputs) on DuckDB.
+
+This is the suite's one DuckDB run of them (PostgreSQL: tests/test_postgres_target.py). Pipeline runs,
+the shared test warehouse included, leave them out as production does (JIXIAO_DBT_UNIT_TESTS). They do
+not depend on data, only on the columns of each model's parents, so they run on a warehouse with every
+landing table created empty: `dbt build --empty` builds the seeds and every model with no rows, and runs
+each unit test after its model's parents — no pipeline, no demo hospital. Part of `make test-fast`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from connectors.bonus_state import ensure_bonus_tables
+from connectors.catalogue import ensure_shipped_catalogues
+from connectors.intake import load_specs
+from connectors.source_config import load_sources
+from connectors.warehouse import DuckDBWarehouse
+from expectations import ensure_dq_tables
+
+from conftest import REPO
+
+
+def _skeleton(wh_path: Path) -> None:
+    """Every dbt source, created empty (as extraction and intake create them before their first rows)."""
+    with DuckDBWarehouse(wh_path) as wh:
+        for system, spec in load_sources().items():
+            for t in spec.tables:
+                wh.ensure_table(f"raw_{system}", t.raw_name, t.columns)
+        for spec in load_specs().values():
+            wh.ensure_table("raw_manual", spec.dataset, spec.column_names)
+    ensure_shipped_catalogues(wh_path)
+    ensure_bonus_tables(wh_path)
+    ensure_dq_tables(wh_path)
+
+
+@pytest.fixture(scope="module")
+def unit_run(tmp_path_factory) -> tuple[subprocess.CompletedProcess, Path]:
+    tmp = tmp_path_factory.mktemp("dbt_unit")
+    wh = tmp / "warehouse.duckdb"
+    _skeleton(wh)
+    env = {**os.environ, "JIXIAO_WAREHOUSE": str(wh), "JIXIAO_DBT_TARGET": "duckdb",
+           "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+    proc = subprocess.run(
+        [str(Path(sys.executable).parent / "dbt"), "build", "--empty", "--exclude-resource-type", "test",
+         "--project-dir", "dbt_project", "--profiles-dir", "dbt_project",
+         "--target-path", str(tmp / "target"), "--log-path", str(tmp / "logs")],
+        cwd=REPO, env=env, capture_output=True, text=True,
+    )
+    return proc, tmp / "target"
+
+
+def test_every_dbt_unit_test_passes(unit_run):
+    proc, target = unit_run
+    failing = [ln for ln in proc.stdout.splitlines() if "FAIL" in ln or "ERROR" in ln][:40]
+    assert proc.returncode == 0, "\n".join(failing) or proc.stdout[-4000:]
+    declared = set(json.loads((target / "manifest.json").read_text(encoding="utf-8"))["unit_tests"])
+    results = json.loads((target / "run_results.json").read_text(encoding="utf-8"))["results"]
+    ran = {r["unique_id"]: r["status"] for r in results if r["unique_id"].startswith("unit_test.")}
+    assert len(declared) >= 88  # the 88 of issue 13's count, and any added since
+    assert set(ran) == declared
+    assert set(ran.values()) == {"pass"}
+    # …and nothing else but seeds and empty models: no data test ran on the empty warehouse
+    assert {r["unique_id"].split(".")[0] for r in results} == {"seed", "model", "unit_test"}
