@@ -41,10 +41,11 @@ demo: venv
 lint: venv-test
 	$(BIN)/ruff check .
 
-# pytest-xdist, one worker per core; a test file is one group (tests/conftest.py), heaviest first.
+# pytest-xdist, one worker per core; a test file (or a FILE_GROUPS group of files) is one unit of work,
+# heaviest first (tests/conftest.py).
 # The shared built warehouses are made once per run whatever the worker count (docs/testing.md).
 PYTEST_WORKERS ?= auto
-PYTEST_PARALLEL := -n $(PYTEST_WORKERS) --dist loadgroup --no-loadscope-reorder
+PYTEST_PARALLEL := -n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 # superset-venv too: the Superset tests (tests/test_superset*.py) must run, never skip, in CI.
 pytest: venv-test superset-venv

@@ -89,7 +89,7 @@ def national_built(shared: Path, national_sources: BuiltData):
 @pytest.fixture(scope="session")
 def superset_stack(small_built: BuiltData, tmp_path_factory):
     """The one Superset server of a test run, on small_built's serving copy (tests/superset_support.py).
-    Its users are xdist_group("superset") so that they share this worker and this server."""
+    The files that use it are one scheduling unit (FILE_GROUPS below), so they share this worker."""
     from superset_support import superset_stack as start
 
     with start(small_built, tmp_path_factory.mktemp("superset")) as stack:
@@ -166,14 +166,24 @@ def query_warehouse(data: Path, sql: str, params=None) -> list[tuple]:
 
 
 # -- scheduling and time budgets (docs/testing.md) ------------------------------------------------
-# `make test` runs pytest-xdist with --dist loadgroup: every test file is one group (its module
-# fixtures are built once, on one worker) unless it names a group; files that share a server (the
-# Superset stack) share a group. Groups go out heaviest first, so the long ones start at once and the
-# short ones fill the gaps; the two that build the shared warehouses come first, one per worker.
-#
+# `make test` runs pytest-xdist with --dist loadfile and the scheduler below: every test file is one
+# unit of work (its module fixtures are built once, on one worker), except that the files of one
+# FILE_GROUPS entry go to the same worker together (a session fixture they share, or a resource of the
+# worker process). Units go out heaviest first, so the long ones start at once and the short ones fill
+# the gaps; the two that build the shared warehouses come first, one per worker.
+# (xdist's own `loadgroup` mode does not group under pytest 9.2: it renames Item._nodeid, which pytest 9
+# no longer reads; the scheduler hook is xdist's documented way to choose the units.)
+FILE_GROUPS = {
+    # one Superset server per test run (conftest superset_stack)
+    "tests/test_superset.py": "superset",
+    "tests/test_superset_dashboards.py": "superset",
+    # load_definitions() parses the dbt project into dbt_project/target in the test process
+    "tests/test_definitions.py": "dbt_project_target",
+    "tests/test_serving.py": "dbt_project_target",
+}
+BUILDS_FIRST = ("tests/test_pipeline.py", "tests/test_national_pipeline.py")
 # TIME_BUDGETS: wall seconds per test file on the 2-core CI machine under `make test`, setup included
 # (the first file to need a shared build pays for it). The table at the end of the run compares.
-BUILDS_FIRST = ("tests/test_pipeline.py", "tests/test_national_pipeline.py")
 TIME_BUDGETS = {
     "tests/test_allocation.py": 30,
     "tests/test_bonus_explain.py": 10,
@@ -184,7 +194,7 @@ TIME_BUDGETS = {
     "tests/test_cli_points.py": 20,
     "tests/test_code_lists.py": 40,
     "tests/test_dbt_unit_tests.py": 150,
-    "tests/test_definitions.py": 60,
+    "tests/test_definitions.py": 90,
     "tests/test_deploy_config.py": 5,
     "tests/test_dq.py": 240,
     "tests/test_dq_dbt_results.py": 5,
@@ -193,7 +203,7 @@ TIME_BUDGETS = {
     "tests/test_intake.py": 30,
     "tests/test_kpi_config.py": 30,
     "tests/test_mapping_review.py": 20,
-    "tests/test_national_filings.py": 120,
+    "tests/test_national_filings.py": 60,
     "tests/test_national_outputs.py": 20,
     "tests/test_national_pipeline.py": 400,
     "tests/test_odbc.py": 60,
@@ -201,9 +211,9 @@ TIME_BUDGETS = {
     "tests/test_postgres_target.py": 200,
     "tests/test_reports_excel.py": 30,
     "tests/test_sensors.py": 10,
-    "tests/test_serving.py": 10,
+    "tests/test_serving.py": 30,
     "tests/test_settings.py": 5,
-    "tests/test_simulator.py": 90,
+    "tests/test_simulator.py": 60,
     "tests/test_source_config.py": 5,
     "tests/test_staff_bonus_reconciliation_property.py": 40,
     "tests/test_superset.py": 300,
@@ -220,33 +230,37 @@ def _file_of(nodeid: str) -> str:
     return nodeid.split("::", 1)[0]
 
 
-def _group_of(item: pytest.Item) -> str | None:
-    marker = item.get_closest_marker("xdist_group")
-    if marker is None:
+def unit_of(nodeid: str) -> str:
+    """The scheduling unit of a test: its file, or the FILE_GROUPS group of its file."""
+    f = _file_of(nodeid)
+    return FILE_GROUPS.get(f, f)
+
+
+def pytest_xdist_make_scheduler(config, log):
+    if config.getvalue("dist") != "loadfile":
         return None
-    return str(marker.args[0] if marker.args else marker.kwargs.get("name", "default"))
+    from xdist.scheduler import LoadScopeScheduling
+
+    class FileGroupScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return unit_of(nodeid)
+
+    return FileGroupScheduling(config, log)
 
 
-@pytest.hookimpl(tryfirst=True)  # before xdist appends the group to each node id
 def pytest_collection_modifyitems(config, items):
-    groups: dict[str, str] = {}
+    units = {item.nodeid: unit_of(item.nodeid) for item in items}
+    cost: dict[str, float] = {}
     for item in items:
         if HEAVY_FIXTURES & set(getattr(item, "fixturenames", ())) and not item.get_closest_marker("slow"):
             item.add_marker(pytest.mark.slow)
-        group = _group_of(item)
-        if group is None:
-            group = _file_of(item.nodeid)
-            item.add_marker(pytest.mark.xdist_group(group))
-        groups[item.nodeid] = group
-    cost: dict[str, float] = {}
-    for group in set(groups.values()):
-        files = {_file_of(n) for n, g in groups.items() if g == group}
-        cost[group] = sum(TIME_BUDGETS.get(f, DEFAULT_BUDGET) for f in files)
+    for f in {_file_of(n) for n in units}:
+        cost[unit_of(f)] = cost.get(unit_of(f), 0) + TIME_BUDGETS.get(f, DEFAULT_BUDGET)
 
     def rank(item: pytest.Item) -> tuple:
-        group = groups[item.nodeid]
-        first = BUILDS_FIRST.index(group) if group in BUILDS_FIRST else len(BUILDS_FIRST)
-        return (first, -cost[group], group)
+        unit = units[item.nodeid]
+        first = BUILDS_FIRST.index(unit) if unit in BUILDS_FIRST else len(BUILDS_FIRST)
+        return (first, -cost[unit], unit)
 
     items.sort(key=rank)  # stable: a file keeps its own order
 

@@ -8,12 +8,8 @@ from datetime import datetime
 from pathlib import Path
 
 import dagster as dg
-import pytest
 
 from conftest import REPO
-
-# load_definitions() parses the dbt project into dbt_project/target in this process: one worker at a time.
-pytestmark = pytest.mark.xdist_group("dbt_project_target")
 
 
 def _defs() -> dg.Definitions:

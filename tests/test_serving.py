@@ -13,9 +13,6 @@ import pytest
 from connectors import serving
 from connectors.serving import PublishResult, dataset_tables, publish_serving_copy
 
-# load_definitions() parses the dbt project into dbt_project/target in this process: one worker at a time.
-pytestmark = pytest.mark.xdist_group("dbt_project_target")
-
 
 def _warehouse(path: Path, n_dept: int = 3) -> Path:
     con = duckdb.connect(str(path))

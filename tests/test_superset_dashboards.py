@@ -42,7 +42,6 @@ from conftest import REPO
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.superset,
-    pytest.mark.xdist_group("superset"),  # one worker, one server: conftest superset_stack
     # Never skipped in CI (`make pytest` builds .venv-superset): there a missing venv is an error.
     pytest.mark.skipif(not SUPERSET_PY.exists() and not os.environ.get("CI"), reason="no .venv-superset (make superset-venv)"),
 ]
