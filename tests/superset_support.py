@@ -129,10 +129,11 @@ class Client:
         return next(d["id"] for d in self.get("/api/v1/dataset/?q=(page_size:100)").json()["result"]
                     if d["table_name"] == table)
 
-    def chart_rows(self, dataset_id: int, column: str) -> requests.Response:
+    def chart_rows(self, dataset_id: int, column: str, metric: str) -> requests.Response:
+        """``column`` grouped, with one of the dataset's saved metrics (a data query as a chart sends it)."""
         return self.post("/api/v1/chart/data", {
             "datasource": {"id": dataset_id, "type": "table"},
-            "queries": [{"columns": [column], "metrics": ["count"], "row_limit": 100}],
+            "queries": [{"columns": [column], "metrics": [metric], "row_limit": 100}],
             "result_format": "json", "result_type": "full"})
 
 

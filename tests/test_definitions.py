@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from datetime import datetime
+from functools import cache
 from pathlib import Path
 
 import dagster as dg
@@ -12,7 +13,10 @@ import dagster as dg
 from conftest import REPO
 
 
+@cache
 def _defs() -> dg.Definitions:
+    """load_definitions() once per module: it re-parses the dbt project (about 10 s) and then returns
+    the same imported Definitions every time."""
     from orchestration.pipeline import load_definitions
 
     return load_definitions()

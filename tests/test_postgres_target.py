@@ -78,7 +78,10 @@ def test_dbt_build_on_postgres(small_demo_dir: Path, tmp_path: Path):
         declared = set(json.loads((tmp_path / "target" / "manifest.json").read_text(encoding="utf-8"))["unit_tests"])
         results = json.loads((tmp_path / "target" / "run_results.json").read_text(encoding="utf-8"))["results"]
         ran = {r["unique_id"]: r["status"] for r in results if r["unique_id"].startswith("unit_test.")}
-        assert len(declared) >= 88 and set(ran) == declared and set(ran.values()) == {"pass"}
+        # 88 on DuckDB; 86 here: fct_dq_failing_records and fct_dq_daily_metrics (one unit test each) are
+        # DuckDB-only models (the quality store is DuckDB), disabled on this target.
+        assert len(declared) >= 86 and set(ran) == declared and set(ran.values()) == {"pass"}
+        assert not any("fct_dq_failing_records" in u or "fct_dq_daily_metrics" in u for u in declared)
 
         with psycopg.connect(conninfo) as con:
             raw = con.execute("SELECT count(DISTINCT mxxh) FROM raw_his.fy_sfmx").fetchone()[0]

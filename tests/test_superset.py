@@ -63,7 +63,7 @@ def test_department_head_sees_only_their_department(superset):
     code, _ = superset["dept"]
     kzr = _login(superset, "kzr")
     ds = kzr.dataset_id("fct_dept_bonus_summary")
-    r = kzr.chart_rows(ds, "perf_dept_code")
+    r = kzr.chart_rows(ds, "perf_dept_code", "dept_bonus")
     assert r.status_code == 200, r.text
     assert [row["perf_dept_code"] for row in r.json()["result"][0]["data"]] == [code]
     titles = {d["dashboard_title"] for d in kzr.get("/api/v1/dashboard/?q=(page_size:100)").json()["result"]}
@@ -79,7 +79,7 @@ def test_department_head_sees_only_their_department(superset):
 
 def test_leadership_sees_everything_without_row_filter(superset):
     leader = _login(superset, "leader")
-    r = leader.chart_rows(leader.dataset_id("fct_dept_bonus_summary"), "perf_dept_code")
+    r = leader.chart_rows(leader.dataset_id("fct_dept_bonus_summary"), "perf_dept_code", "dept_bonus")
     assert r.status_code == 200, r.text
     every = sorted(c for (c,) in _serving(superset, "SELECT DISTINCT perf_dept_code FROM marts.fct_dept_bonus_summary"))
     assert len(every) > 5
@@ -104,7 +104,7 @@ def test_health_bureau_sees_only_national_and_quality(superset):
     assert titles == {"国考指标监测", "数据质量监控"}
     tables = {d["table_name"] for d in bureau.get("/api/v1/dataset/?q=(page_size:100)").json()["result"]}
     assert tables == BUREAU_DATASETS
-    assert bureau.chart_rows(bureau.dataset_id("fct_national_indicators"), "indicator_code").status_code == 200
+    assert bureau.chart_rows(bureau.dataset_id("fct_national_indicators"), "indicator_code", "indicator_count").status_code == 200
 
 
 def test_secret_and_admin_files_are_private(superset):
