@@ -9,7 +9,6 @@ import sqlite3
 import subprocess
 from pathlib import Path
 
-import duckdb
 import pytest
 from shared_data import (
     NATIONAL_DEMO,
@@ -19,15 +18,21 @@ from shared_data import (
     SMALL_PERIODS,
     BuiltData,
     build_once,
+    dbt_artefacts,
     demo_sources,
     generate_sources,
+    jixiao_in,
     pipeline,
     pipeline_env,
+    query_duckdb,
+    query_warehouse,
     run_jixiao,
     shared_root,
+    unit_test_statuses,
 )
 
-__all__ = ["NATIONAL_DEMO", "NATIONAL_PERIODS", "REPO", "SMALL_DEMO", "SMALL_PERIODS", "pipeline_env", "run_jixiao"]
+__all__ = ["NATIONAL_DEMO", "NATIONAL_PERIODS", "REPO", "SMALL_DEMO", "SMALL_PERIODS", "dbt_artefacts", "jixiao_in",
+           "pipeline_env", "query_duckdb", "query_warehouse", "run_jixiao", "unit_test_statuses"]
 
 # A fixed, test-only salt: dbt refuses to pseudonymise without one.
 os.environ.setdefault("JIXIAO_PSEUDONYM_SALT", "pytest-only-salt-0123456789")
@@ -156,15 +161,6 @@ def assert_ok(proc: subprocess.CompletedProcess) -> subprocess.CompletedProcess:
     return proc
 
 
-def query_warehouse(data: Path, sql: str, params=None) -> list[tuple]:
-    """Rows of ``sql`` on ``data``/warehouse.duckdb, opened read-only."""
-    con = duckdb.connect(str(data / "warehouse.duckdb"), read_only=True)
-    try:
-        return con.execute(sql, params or []).fetchall()
-    finally:
-        con.close()
-
-
 # -- scheduling and time budgets (docs/testing.md) ------------------------------------------------
 # `make test` runs pytest-xdist with --dist loadfile and the scheduler below: every test file is one
 # unit of work (its module fixtures are built once, on one worker), except that the files of one
@@ -270,7 +266,7 @@ _file_seconds: dict[str, float] = {}
 
 def pytest_runtest_logreport(report):
     # On the xdist controller (or a plain run): every phase of every test, setup and teardown included.
-    f = _file_of(report.nodeid).split("@", 1)[0]
+    f = _file_of(report.nodeid)
     _file_seconds[f] = _file_seconds.get(f, 0.0) + report.duration
 
 

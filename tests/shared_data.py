@@ -63,6 +63,38 @@ def run_jixiao(args: list[str], env: dict) -> subprocess.CompletedProcess:
     )
 
 
+def jixiao_in(args: list[str], data: Path) -> subprocess.CompletedProcess:
+    """`jixiao …` on the data folder ``data`` (its own environment, see pipeline_env)."""
+    return run_jixiao(args, pipeline_env(data))
+
+
+def query_duckdb(path: Path, sql: str, params=None) -> list[tuple]:
+    """Rows of ``sql`` on the DuckDB file ``path``, opened read-only (shared files are read so)."""
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return con.execute(sql, params or []).fetchall()
+    finally:
+        con.close()
+
+
+def query_warehouse(data: Path, sql: str, params=None) -> list[tuple]:
+    """Rows of ``sql`` on ``data``/warehouse.duckdb, opened read-only."""
+    return query_duckdb(data / "warehouse.duckdb", sql, params)
+
+
+def dbt_artefacts(target: Path, run_results: Path | None = None) -> tuple[dict, list[dict]]:
+    """(manifest.json of the dbt target folder ``target``, the results of its run_results.json, or of
+    ``run_results`` when a Dagster build left it in a sub-folder)."""
+    manifest = json.loads((target / "manifest.json").read_text(encoding="utf-8"))
+    results = json.loads((run_results or target / "run_results.json").read_text(encoding="utf-8"))["results"]
+    return manifest, results
+
+
+def unit_test_statuses(results: list[dict]) -> dict[str, str]:
+    """unit test → status, of the unit tests a dbt run executed."""
+    return {r["unique_id"]: r["status"] for r in results if r["unique_id"].startswith("unit_test.")}
+
+
 @dataclass(frozen=True)
 class BuiltData:
     """A data folder (``JIXIAO_DATA_DIR``) and the outcome of the command that built it."""
@@ -89,11 +121,7 @@ class BuiltData:
         return self.stdout[-4000:] + self.stderr[-4000:]
 
     def query(self, sql: str, params=None) -> list[tuple]:
-        con = duckdb.connect(str(self.warehouse), read_only=True)
-        try:
-            return con.execute(sql, params or []).fetchall()
-        finally:
-            con.close()
+        return query_warehouse(self.data, sql, params)
 
     def copy_to(self, dest: Path) -> BuiltData:
         """A private copy for a test that changes state; ``dest`` must not exist yet."""
@@ -181,14 +209,14 @@ def demo_sources(sources: BuiltData, params: dict) -> Builder:
     return build
 
 
-def pipeline(sources: BuiltData, first: str, last: str, **env: str) -> Builder:
+def pipeline(sources: BuiltData, first: str, last: str) -> Builder:
     """A copy of ``sources`` run through `jixiao run --period first --to last` (Dagster, in a subprocess)."""
 
     def build(data: Path) -> tuple[int, str, str]:
         assert sources.returncode == 0, f"{sources.name} failed: {sources.output}"
         shutil.rmtree(data)
         shutil.copytree(sources.data, data, symlinks=True)
-        proc = run_jixiao(["run", "--period", first, "--to", last], pipeline_env(data, **env))
+        proc = jixiao_in(["run", "--period", first, "--to", last], data)
         return proc.returncode, proc.stdout, proc.stderr
 
     return build

@@ -1,6 +1,6 @@
 """Helpers shared by the Superset tests: bootstrap.py in .venv-superset, the server, the REST client, and
 the one Superset stack of a test run (conftest ``superset_stack``, used by tests/test_superset.py and
-tests/test_superset_dashboards.py, which share the xdist group ``superset``)."""
+tests/test_superset_dashboards.py, one scheduling unit: conftest FILE_GROUPS)."""
 
 from __future__ import annotations
 
@@ -102,7 +102,7 @@ def superset_stack(built, tmp: Path):
     with superset_server(env, tmp / "serve.log") as base:
         admin = Client(base, *ADMIN)
         charts = admin.get("/api/v1/chart/?q=(page_size:100,columns:!(id,slice_name,viz_type,datasource_id))").json()
-        yield {"base": base, "data": built.data, "built": built, "home": data / "superset", "dept": (code, name),
+        yield {"base": base, "data": built.data, "home": data / "superset", "dept": (code, name),
                "admin": admin, "output": "".join(outputs), "db_id": admin.get("/api/v1/database/").json()["result"][0]["id"],
                "charts": {c["slice_name"]: c for c in charts["result"]}}
 

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import duckdb
 
-from conftest import REPO, pipeline_env, run_jixiao
-
-
-def _jixiao(args: list[str], data: Path) -> subprocess.CompletedProcess:
-    return run_jixiao(args, pipeline_env(data))
+from conftest import REPO
+from conftest import jixiao_in as _jixiao
 
 
 def test_catalogue_load_rejects_a_bad_file_and_loads_a_good_one(tmp_path: Path):

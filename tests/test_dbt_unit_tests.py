@@ -9,7 +9,6 @@ each unit test after its model's parents — no pipeline, no demo hospital. Part
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
@@ -19,12 +18,12 @@ import pytest
 
 from connectors.bonus_state import ensure_bonus_tables
 from connectors.catalogue import ensure_shipped_catalogues
-from connectors.intake import load_specs
+from connectors.intake import ensure_dataset_tables
 from connectors.source_config import load_sources
 from connectors.warehouse import DuckDBWarehouse
 from expectations import ensure_dq_tables
 
-from conftest import REPO
+from conftest import REPO, dbt_artefacts, unit_test_statuses
 
 
 def _skeleton(wh_path: Path) -> None:
@@ -33,8 +32,7 @@ def _skeleton(wh_path: Path) -> None:
         for system, spec in load_sources().items():
             for t in spec.tables:
                 wh.ensure_table(f"raw_{system}", t.raw_name, t.columns)
-        for spec in load_specs().values():
-            wh.ensure_table("raw_manual", spec.dataset, spec.column_names)
+    ensure_dataset_tables(wh_path)
     ensure_shipped_catalogues(wh_path)
     ensure_bonus_tables(wh_path)
     ensure_dq_tables(wh_path)
@@ -60,9 +58,8 @@ def test_every_dbt_unit_test_passes(unit_run):
     proc, target = unit_run
     failing = [ln for ln in proc.stdout.splitlines() if "FAIL" in ln or "ERROR" in ln][:40]
     assert proc.returncode == 0, "\n".join(failing) or proc.stdout[-4000:]
-    declared = set(json.loads((target / "manifest.json").read_text(encoding="utf-8"))["unit_tests"])
-    results = json.loads((target / "run_results.json").read_text(encoding="utf-8"))["results"]
-    ran = {r["unique_id"]: r["status"] for r in results if r["unique_id"].startswith("unit_test.")}
+    manifest, results = dbt_artefacts(target)
+    declared, ran = set(manifest["unit_tests"]), unit_test_statuses(results)
     assert len(declared) >= 88  # the 88 of issue 13's count, and any added since
     assert set(ran) == declared
     assert set(ran.values()) == {"pass"}

@@ -11,13 +11,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest import REPO, SMALL_DEMO, SMALL_PERIODS, pipeline_env, run_jixiao
+from conftest import REPO, SMALL_DEMO, SMALL_PERIODS
+from conftest import jixiao_in as _jixiao
 
 PERIODS = ("2025-10", "2025-11", "2025-12")
-
-
-def _jixiao(args: list[str], data: Path) -> subprocess.CompletedProcess:
-    return run_jixiao(args, pipeline_env(data))
 
 
 def _checks(data: Path, proc) -> dict:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
@@ -18,7 +17,7 @@ from connectors.source_config import load_sources, period_range
 from connectors.warehouse import PostgresWarehouse
 from expectations.store import DDL as DQ_DDL
 
-from conftest import REPO, SMALL_PERIODS, pg_admin_exec
+from conftest import REPO, SMALL_PERIODS, dbt_artefacts, pg_admin_exec, unit_test_statuses
 
 DB = "jixiao_wh_test"
 
@@ -74,10 +73,9 @@ def test_dbt_build_on_postgres(small_demo_dir: Path, tmp_path: Path):
         assert proc.returncode == 0, proc.stdout[-4000:]
         assert "Completed successfully" in proc.stdout
         # The suite's PostgreSQL run of the dbt unit tests is this build: every one ran and passed
-        # (DuckDB: the shared build, tests/test_pipeline.py).
-        declared = set(json.loads((tmp_path / "target" / "manifest.json").read_text(encoding="utf-8"))["unit_tests"])
-        results = json.loads((tmp_path / "target" / "run_results.json").read_text(encoding="utf-8"))["results"]
-        ran = {r["unique_id"]: r["status"] for r in results if r["unique_id"].startswith("unit_test.")}
+        # (DuckDB: tests/test_dbt_unit_tests.py).
+        manifest, results = dbt_artefacts(tmp_path / "target")
+        declared, ran = set(manifest["unit_tests"]), unit_test_statuses(results)
         # 88 on DuckDB; 86 here: fct_dq_failing_records and fct_dq_daily_metrics (one unit test each) are
         # DuckDB-only models (the quality store is DuckDB), disabled on this target.
         assert len(declared) >= 86 and set(ran) == declared and set(ran.values()) == {"pass"}

@@ -9,9 +9,10 @@ from __future__ import annotations
 import os
 import sys
 
-import duckdb
 import pytest
 from superset_support import ADMIN, SUPERSET_PY, Client
+
+from conftest import query_duckdb
 
 pytestmark = [
     pytest.mark.superset,
@@ -32,12 +33,8 @@ def superset(superset_stack):
 
 
 def _serving(superset, sql: str) -> list[tuple]:
-    """The serving copy that Superset reads, opened read-only (it is shared by the whole test run)."""
-    con = duckdb.connect(str(superset["data"] / "serving.duckdb"), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
+    """The serving copy that Superset reads (shared by the whole test run: read-only)."""
+    return query_duckdb(superset["data"] / "serving.duckdb", sql)
 
 
 def _login(superset, user: str, password: str | None = None) -> Client:

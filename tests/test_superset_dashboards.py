@@ -21,7 +21,6 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-import duckdb
 import pytest
 from superset_support import (
     ADMIN,
@@ -37,7 +36,7 @@ from superset_support import (
     screenshot_dashboard,
 )
 
-from conftest import REPO
+from conftest import REPO, query_warehouse
 
 pytestmark = [
     pytest.mark.slow,
@@ -48,14 +47,6 @@ pytestmark = [
 
 ARTEFACTS = Path(os.environ.get("JIXIAO_TEST_ARTIFACTS", REPO / "test-artifacts")) / "superset"
 MOBILE_SLUG = "jixiao-mobile"
-
-
-def _warehouse(data: Path, sql: str, params=None) -> list[tuple]:
-    con = duckdb.connect(str(data / "warehouse.duckdb"), read_only=True)
-    try:
-        return con.execute(sql, params or []).fetchall()
-    finally:
-        con.close()
 
 
 @pytest.fixture(scope="module")
@@ -114,20 +105,20 @@ def test_every_chart_of_the_import_returns_rows(stack):
     assert not empty, f"charts without rows: {empty}"
 
 
-def test_key_numbers_equal_the_warehouse(stack):
+def test_key_numbers_equal_thequery_warehouse(stack):
     admin, charts, data = stack["admin"], stack["charts"], stack["data"]
     # 科室绩效: 科室奖金合计 of the period = sum(dept_bonus) of the mart.
     bonus = {_month(r["period_date"]): r["dept_bonus"] for r in _rows(_chart_data(admin, charts["科室奖金合计"]))}
-    (want,) = _warehouse(data, "select sum(dept_bonus) from marts.fct_dept_bonus_summary where period = ?", [PERIOD])[0]
+    (want,) = query_warehouse(data, "select sum(dept_bonus) from marts.fct_dept_bonus_summary where period = ?", [PERIOD])[0]
     assert want and bonus[PERIOD] == pytest.approx(float(want), abs=0.01)
     # 院级运营驾驶舱: 出院人次 of the month = the mart = the discharge abstracts of staging.
     discharges = {_month(r["period_date"]): r["discharges"] for r in _rows(_chart_data(admin, charts["出院人次"]))}
-    (mart,) = _warehouse(data, "select sum(discharges) from marts.fct_dept_operations_monthly where period = ?", [PERIOD])[0]
-    (staged,) = _warehouse(data, "select count(*) from staging.stg_his__discharge_abstracts "
+    (mart,) = query_warehouse(data, "select sum(discharges) from marts.fct_dept_operations_monthly where period = ?", [PERIOD])[0]
+    (staged,) = query_warehouse(data, "select count(*) from staging.stg_his__discharge_abstracts "
                                  "where strftime(discharged_at, '%Y-%m') = ?", [PERIOD])[0]
     assert discharges[PERIOD] == mart == staged > 0
     # 国考指标监测: one indicator's yearly value, as the table shows it.
-    name, part, value = _warehouse(
+    name, part, value = query_warehouse(
         data, "select indicator_name, coalesce(part_name, ''), value from marts.fct_national_indicators "
               "where period_type = 'year' and period = '2025' and list_code = 'general_l2' and value is not null "
               "order by seq_no limit 1")[0]
@@ -159,7 +150,7 @@ def test_department_head_sees_only_their_department_leadership_sees_all(stack):
         assert mine and {r["perf_dept_name"] for r in mine} == {name}, title
         assert len({r["perf_dept_name"] for r in _rows(_chart_data(leader, charts[title]))}) > 5, title
     # Totals too: 科室奖金合计 for the 科主任 is his department's bonus, not the hospital's.
-    (want,) = _warehouse(stack["data"], "select sum(dept_bonus) from marts.fct_dept_bonus_summary "
+    (want,) = query_warehouse(stack["data"], "select sum(dept_bonus) from marts.fct_dept_bonus_summary "
                                         "where period = ? and perf_dept_code = ?", [PERIOD, code])[0]
     mine = {_month(r["period_date"]): r["dept_bonus"] for r in _rows(_chart_data(kzr, charts["科室奖金合计"]))}
     assert mine[PERIOD] == pytest.approx(float(want), abs=0.01)
