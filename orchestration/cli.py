@@ -771,9 +771,14 @@ def _register_subcommands() -> None:
 _register_subcommands()
 
 
-def main() -> None:  # pragma: no cover
-    app()
+def main() -> None:
+    """The ``jixiao`` entry point: an invalid setting is one Chinese line and exit code 2, no traceback."""
+    try:
+        app()
+    except settings.SettingsError as exc:
+        Console(stderr=True, soft_wrap=True).print(f"配置错误：{exc}", markup=False)
+        sys.exit(2)
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(app())
+    main()

@@ -26,6 +26,11 @@ DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
 _SALT_RE = re.compile(r"^[A-Za-z0-9_\-]{16,128}$")
 
 
+class SettingsError(ValueError):
+    """A setting from the environment is invalid; the message (Chinese) names the variable and the fix.
+    The ``jixiao`` command prints it as one line and exits 2."""
+
+
 def data_dir() -> Path:
     return Path(os.environ.get("JIXIAO_DATA_DIR", REPO_ROOT / "data")).resolve()
 
@@ -60,7 +65,7 @@ def dbt_unit_tests_included() -> bool:
     PostgreSQL (tests/test_postgres_target.py)."""
     mode = os.environ.get("JIXIAO_DBT_UNIT_TESTS", "exclude").strip().lower()
     if mode not in UNIT_TEST_MODES:
-        raise ValueError(f"JIXIAO_DBT_UNIT_TESTS 只能是 exclude（默认，生产运行不跑 dbt 单元测试）或 include，收到：{mode}")
+        raise SettingsError(f"JIXIAO_DBT_UNIT_TESTS 只能是 exclude（默认，生产运行不跑 dbt 单元测试）或 include，收到：{mode}")
     return mode == "include"
 
 
@@ -98,7 +103,7 @@ def ensure_pseudonym_salt() -> str:
             f.write_text(salt, encoding="utf-8")
             f.chmod(0o600)
     if not _SALT_RE.match(salt):
-        raise ValueError("JIXIAO_PSEUDONYM_SALT 必须是 16–128 位字母、数字、下划线或连字符")
+        raise SettingsError("JIXIAO_PSEUDONYM_SALT 必须是 16–128 位字母、数字、下划线或连字符")
     os.environ["JIXIAO_PSEUDONYM_SALT"] = salt
     return salt
 

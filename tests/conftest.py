@@ -208,7 +208,7 @@ TIME_BUDGETS = {
     "tests/test_reports_excel.py": 30,
     "tests/test_sensors.py": 10,
     "tests/test_serving.py": 30,
-    "tests/test_settings.py": 5,
+    "tests/test_settings.py": 15,
     "tests/test_simulator.py": 20,
     "tests/test_source_config.py": 5,
     "tests/test_staff_bonus_reconciliation_property.py": 40,

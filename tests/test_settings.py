@@ -9,6 +9,8 @@ import pytest
 
 from orchestration import settings
 
+from conftest import pipeline_env, run_jixiao
+
 
 def test_production_builds_leave_the_dbt_unit_tests_out(monkeypatch):
     monkeypatch.delenv("JIXIAO_DBT_UNIT_TESTS", raising=False)
@@ -36,3 +38,15 @@ def test_dbt_target_path_follows_dbt_target_path(monkeypatch, tmp_path):
     assert settings.dbt_target_path() == settings.DBT_PROJECT_DIR / "elsewhere"
     monkeypatch.setenv("DBT_TARGET_PATH", str(tmp_path / "t"))
     assert settings.dbt_target_path() == tmp_path / "t"
+
+
+@pytest.mark.parametrize(("variable", "value", "message"), [
+    ("JIXIAO_DBT_UNIT_TESTS", "yes", "配置错误：JIXIAO_DBT_UNIT_TESTS 只能是 exclude（默认，生产运行不跑 dbt 单元测试）或 include，收到：yes"),
+    ("JIXIAO_PSEUDONYM_SALT", "short", "配置错误：JIXIAO_PSEUDONYM_SALT 必须是 16–128 位字母、数字、下划线或连字符"),
+])
+def test_the_command_reports_a_bad_setting_in_one_line(tmp_path, variable, value, message):
+    proc = run_jixiao(["status"], pipeline_env(tmp_path, **{variable: value}))
+    assert proc.returncode == 2
+    assert proc.stderr.strip() == message
+    assert "Traceback" not in proc.stdout + proc.stderr
+
