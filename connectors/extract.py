@@ -135,6 +135,11 @@ def extract_system(
     kind, target = source.connection(data_dir=data_dir, env=env)
     batch_id = batch_id or new_batch_id()
     wanted = {t.lower() for t in tables} if tables else None
+    unknown = sorted(wanted - {t.name.lower() for t in source.tables}) if wanted else []
+    if unknown:
+        raise ValueError(
+            f"源系统 {source.system} 没有表 {'、'.join(unknown)}；可选：{'、'.join(t.name for t in source.tables)}"
+        )
     reader_obj = open_reader(kind, target, chunk_rows, prefer=reader)
     results: list[TableResult] = []
     try:

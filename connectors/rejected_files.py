@@ -10,6 +10,8 @@ from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
+from connectors.produced_files import csv_cell
+
 REPORT_HEADERS = ("文件", "工作表", "行", "列", "列名", "值", "原因")
 
 
@@ -36,14 +38,14 @@ def write_rejection_report(
     checked_at: datetime,
 ) -> Path:
     """``<base>.errors.csv`` (UTF-8 BOM, opens in Excel; one row per error: file, sheet, row, column,
-    header, value, reason) and ``<base>.errors.txt`` (numbered messages); returns the csv path.
+    header, value, reason; a value Excel would evaluate is written as text, :func:`csv_cell`) and ``<base>.errors.txt`` (numbered messages); returns the csv path.
     ``subject`` is the (label, value) line naming what the file was, e.g. ("数据集", "科室满意度")."""
     csv_path = base.with_name(base.name + ".errors.csv")
     with csv_path.open("w", encoding="utf-8-sig", newline="") as f:
         writer = csv.writer(f)
         writer.writerow(REPORT_HEADERS)
         for e in errors:
-            writer.writerow([e.file, e.sheet, e.row or "", e.column, e.header, e.value, e.reason])
+            writer.writerow([csv_cell(v) for v in (e.file, e.sheet, e.row or "", e.column, e.header, e.value, e.reason)])
     shown = len(errors)
     lines = [
         f"文件：{file}",

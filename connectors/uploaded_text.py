@@ -7,6 +7,7 @@ text the user sees in Excel — no type coercion beyond what Excel stored.
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date, datetime, time
 from decimal import Decimal
 
@@ -42,3 +43,36 @@ def cell_text(value, *, strip: bool = True) -> str:
         return str(int(value)) if value.is_integer() else format(Decimal(repr(value)), "f")
     text = str(value)
     return text.strip() if strip else text
+
+
+#: Characters that are invisible or change nothing a reader sees: Unicode format characters
+#: (category Cf: zero-width space/joiners, BOM, bidi marks, soft hyphen …) plus the other
+#: zero-width and filler code points NFKC leaves alone.
+_INVISIBLE_EXTRA = frozenset("\u115f\u1160\u3164\uffa0\u180e")
+
+
+def _is_invisible(ch: str) -> bool:
+    return unicodedata.category(ch) == "Cf" or ch in _INVISIBLE_EXTRA
+
+
+def normalise_text(value) -> str:
+    """The one normalisation (规范化) of every key and every required text a person types: the cell
+    as text (:func:`cell_text`), Unicode NFKC (full-width digits and letters → ASCII, compatibility
+    forms folded), invisible format characters removed (zero-width space ``\\u200b``, BOM, bidi
+    marks …), surrounding whitespace stripped. Two keys that look the same compare equal after it,
+    and a text of only invisible characters is empty."""
+    text = unicodedata.normalize("NFKC", cell_text(value, strip=False))
+    return "".join(ch for ch in text if not _is_invisible(ch)).strip()
+
+
+def show_invisible(text: str) -> str:
+    """``text`` with its invisible and control characters spelt out (``\\u200b``), for messages
+    that must show a person what was really in the cell."""
+    return "".join(
+        f"\\u{ord(ch):04x}" if _is_invisible(ch) or (unicodedata.category(ch) == "Cc" and ch not in "\n") else ch
+        for ch in text
+    )
+
+
+def has_invisible(text: str) -> bool:
+    return any(_is_invisible(ch) for ch in text)

@@ -71,6 +71,15 @@ class LogEntry:
         return tuple(getattr(self, c) for c in LOG_COLUMNS)
 
 
+@dataclass(frozen=True)
+class ReplaceCounts:
+    """What a key-scoped load did: rows of new keys, rows of keys that were there, other rows removed."""
+
+    added: int
+    replaced: int
+    removed: int
+
+
 class DuckDBWarehouse:
     """The embedded warehouse. Open one per process; DuckDB allows one writer at a time."""
 
@@ -208,6 +217,59 @@ class DuckDBWarehouse:
             con.execute("ROLLBACK")
             raise
         return written
+
+    def replace_keys(
+        self,
+        schema: str,
+        table: str,
+        columns: Sequence[str],
+        batch: pa.Table,
+        *,
+        keys: Sequence[str],
+        batch_id: str,
+        source: str,
+        whole_partitions: bool = False,
+    ) -> ReplaceCounts:
+        """Atomically land ``batch`` (text ``columns`` plus ``_partition``) replacing only the rows
+        whose ``keys`` the batch carries; with ``whole_partitions`` every row of the batch's
+        partitions goes (the caller asked for a full replacement). Returns what was added,
+        replaced and removed. On any error nothing changes."""
+        schema, table = _ident(schema), _ident(table)
+        columns = [_ident(c.lower()) for c in columns]
+        keys = [_ident(k.lower()) for k in keys]
+        col_list = ", ".join(columns)
+        match = " AND ".join(f"t.{k} IS NOT DISTINCT FROM b.{k}" for k in keys)
+        con = self.con
+        con.execute("BEGIN TRANSACTION")
+        try:
+            self._ensure_table(schema, table, columns)
+            con.register("_jx_batch", batch.rename_columns([n.lower() for n in batch.column_names]))
+            try:
+                hit = f"EXISTS (SELECT 1 FROM _jx_batch b WHERE {match})"
+                replaced = con.execute(
+                    f"SELECT count(*) FROM _jx_batch b WHERE EXISTS (SELECT 1 FROM {schema}.{table} t WHERE {match})"
+                ).fetchone()[0]
+                if whole_partitions:
+                    scope = "_partition IN (SELECT DISTINCT _partition FROM _jx_batch)"
+                    removed = con.execute(
+                        f"SELECT count(*) FROM {schema}.{table} t WHERE {scope} AND NOT {hit}"
+                    ).fetchone()[0]
+                    con.execute(f"DELETE FROM {schema}.{table} WHERE {scope}")
+                else:
+                    removed = 0
+                    con.execute(f"DELETE FROM {schema}.{table} t WHERE {hit}")
+                con.execute(
+                    f"INSERT INTO {schema}.{table} ({col_list}, _partition, _batch_id, _extracted_at, _source) "
+                    f"SELECT {col_list}, _partition, ?, ?, ? FROM _jx_batch",
+                    [batch_id, datetime.now().replace(microsecond=0), source],
+                )
+            finally:
+                con.unregister("_jx_batch")
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        return ReplaceCounts(added=batch.num_rows - replaced, replaced=replaced, removed=removed)
 
     def log_failure(self, log: LogEntry) -> None:
         """Record a failed batch in its own transaction (the data transaction was rolled back)."""

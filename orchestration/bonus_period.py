@@ -36,7 +36,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +47,8 @@ from connectors.bonus_state import (
     PERIOD_STATUSES,
     ensure_bonus_tables,
 )
+from connectors.money import MoneyError, parse_money
+from connectors.uploaded_text import normalise_text, show_invisible
 from connectors.warehouse import relation_exists
 
 MARTS_SCHEMA = "marts"
@@ -178,24 +180,22 @@ def _period_key(period: str) -> str:
 
 
 def _required(value: str | None, what: str) -> str:
-    if value is None or not value.strip():
-        raise BonusPeriodError(f"必须填写{what}")
-    return value.strip()
+    text = normalise_text(value or "")
+    if not text:
+        shown = f"（填写的“{show_invisible(value)}”只有空白或不可见字符）" if value else ""
+        raise BonusPeriodError(f"必须填写{what}{shown}")
+    return text
 
 
 def parse_amount(text: str | Decimal | int) -> Decimal:
-    """A money amount for ``decimal(18,2)``: finite, at most two decimals."""
+    """A money amount for ``decimal(18,2)`` (adjustments may be negative): :func:`connectors.money.parse_money`."""
     try:
-        d = text if isinstance(text, Decimal) else Decimal(str(text).strip().replace(",", ""))
-    except InvalidOperation as exc:
-        raise BonusPeriodError(f"金额不是数字：{text!r}") from exc
-    if not d.is_finite():
-        raise BonusPeriodError(f"金额不是有限数字：{text!r}")
-    if d != d.quantize(Decimal("0.01")):
-        raise BonusPeriodError(f"金额最多两位小数：{text!r}")
-    if abs(d) >= Decimal(10) ** 16:
-        raise BonusPeriodError(f"金额超出范围：{text!r}")
-    return d.quantize(Decimal("0.01"))
+        value = parse_money(text, allow_negative=True)
+    except MoneyError as exc:
+        raise BonusPeriodError(str(exc)) from None
+    if value is None:
+        raise BonusPeriodError("必须填写金额")
+    return value
 
 
 def _now() -> datetime:
@@ -505,7 +505,7 @@ def audit_period(path: Path | str, period: str, actor: str, note: str | None = N
             period=period,
             action="audit",
             actor=actor,
-            reason=(note or "").strip() or None,
+            reason=normalise_text(note or "") or None,
             detail={"from": old, "to": "audited", "content_hash": audited_hash},
             logged_at=at,
         )
@@ -757,9 +757,10 @@ def close_period(path: Path | str, period: str, actor: str) -> CloseResult:
 def reopen_period(path: Path | str, period: str, reason: str | None, actor: str) -> Transition:
     """重新开放 (issued → draft, reason required): the active archive becomes inactive (its rows stay)."""
     period = _period_key(period)
-    if reason is None or not reason.strip():
-        raise BonusPeriodError(f'重新开放期间 {period} 必须填写原因：--reason "…"')
-    reason = reason.strip()
+    if not normalise_text(reason or ""):
+        shown = f"（填写的“{show_invisible(reason)}”只有空白或不可见字符）" if reason else ""
+        raise BonusPeriodError(f'重新开放期间 {period} 必须填写原因：--reason "…"{shown}')
+    reason = normalise_text(reason)
     actor = _required(actor, "操作人（--by）")
     with _transaction(path) as con:
         old = status_in(con, period)

@@ -14,10 +14,12 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from orchestration import settings
+from orchestration.cli_errors import PERIOD
 
 app = typer.Typer(
     help="绩效（Jixiao）医院绩效数据平台命令行",
@@ -72,7 +74,7 @@ def demo_sources(
     months: Annotated[int, typer.Option(help="生成月数（≥24 才能算同比）")] = 24,
     seed: Annotated[int, typer.Option(help="随机种子：相同参数生成相同数据")] = 20240101,
     scale: Annotated[float, typer.Option(help="门诊/住院量倍数")] = 1.0,
-    end_month: Annotated[str | None, typer.Option(help="最后一个月 YYYY-MM，默认上个月")] = None,
+    end_month: Annotated[str | None, typer.Option(parser=PERIOD, help="最后一个月 YYYY-MM，默认上个月")] = None,
     faults: Annotated[str, typer.Option(help="注入故障，逗号分隔：missing_day,null_dept,…")] = "",
     target_url: Annotated[
         list[str] | None,
@@ -129,8 +131,8 @@ def _generate_sources(beds, months, seed, scale, end_month, faults, targets=None
 @app.command()
 def extract(
     system: Annotated[str, typer.Option(help="源系统：his/finance/cost/hr/beds")],
-    period: Annotated[str | None, typer.Option(help="起始期间 YYYY-MM，默认上个月")] = None,
-    to: Annotated[str | None, typer.Option(help="结束期间 YYYY-MM，默认同 --period")] = None,
+    period: Annotated[str | None, typer.Option(parser=PERIOD, help="起始期间 YYYY-MM，默认上个月")] = None,
+    to: Annotated[str | None, typer.Option(parser=PERIOD, help="结束期间 YYYY-MM，默认同 --period")] = None,
     table: Annotated[list[str] | None, typer.Option(help="只抽这些表（可重复）")] = None,
     chunk_rows: Annotated[int, typer.Option(help="每批读取行数（内存上限由它决定）")] = 50_000,
     warehouse: Annotated[str | None, typer.Option(help="落地库：DuckDB 文件或 postgresql:// 连接串")] = None,
@@ -181,8 +183,8 @@ def extract(
 # --------------------------------------------------------------------------------------------
 @app.command()
 def run(
-    period: Annotated[str | None, typer.Option(help="起始期间 YYYY-MM，默认上个月")] = None,
-    to: Annotated[str | None, typer.Option(help="结束期间 YYYY-MM，默认同 --period")] = None,
+    period: Annotated[str | None, typer.Option(parser=PERIOD, help="起始期间 YYYY-MM，默认上个月")] = None,
+    to: Annotated[str | None, typer.Option(parser=PERIOD, help="结束期间 YYYY-MM，默认同 --period")] = None,
     select: Annotated[str | None, typer.Option(help="Dagster 资产选择，如 'group:staging' 或 'key:raw_his/*'")] = None,
     job: Annotated[str, typer.Option(help="作业：nightly_refresh 或 monthly_close")] = "nightly_refresh",
 ) -> None:
@@ -274,7 +276,7 @@ def demo(
     months: Annotated[int, typer.Option(help="月数")] = 24,
     scale: Annotated[float, typer.Option(help="业务量倍数")] = 1.0,
     seed: Annotated[int, typer.Option(help="随机种子")] = 20240101,
-    end_month: Annotated[str | None, typer.Option(help="最后一个月 YYYY-MM，默认上个月")] = None,
+    end_month: Annotated[str | None, typer.Option(parser=PERIOD, help="最后一个月 YYYY-MM，默认上个月")] = None,
 ) -> None:
     """一键演示：生成演示医院 → Dagster 抽取全部月份 → dbt build → 打印摘要。"""
     import duckdb
@@ -423,21 +425,42 @@ def intake_template(
 
 
 @intake_app.command("load")
-def intake_load(files: Annotated[list[Path], typer.Argument(help="要入库的 .xlsx/.csv 文件")]) -> None:
+def intake_load(
+    files: Annotated[list[Path], typer.Argument(help="要入库的 .xlsx/.csv 文件")],
+    replace_periods: Annotated[
+        bool,
+        typer.Option(
+            "--replace-periods",
+            help="整期替换：删除文件所含期间中文件未包含的行（如其他科室的数据）；默认只替换文件中出现的键",
+        ),
+    ] = False,
+) -> None:
     """校验并入库；不通过的文件移入隔离区并生成错误报告，数据一行也不入库。"""
     from connectors.intake import intake_file
 
     settings.configure_environment()
     failed = 0
     for f in files:
-        r = intake_file(f, settings.warehouse_path(), intake_root=settings.intake_root())
+        if not f.is_file():
+            failed += 1
+            console.print(f"[red]文件不存在[/red] {f}", markup=True)
+            continue
+        r = intake_file(
+            f, settings.warehouse_path(), intake_root=settings.intake_root(), replace_periods=replace_periods
+        )
         if r.status == "accepted":
-            console.print(f"[green]已入库[/green] {f.name}：{r.row_count} 行，期间 {', '.join(r.partitions)}")
+            scope = "整期替换" if replace_periods else "按键替换"
+            console.print(
+                f"[green]已入库[/green] {escape(f.name)}：{r.row_count} 行（新增 {r.added}、替换 {r.replaced}、"
+                f"删除 {r.removed}，{scope}），期间 {', '.join(r.partitions)}"
+            )
         else:
             failed += 1
-            console.print(f"[red]已隔离[/red] {f.name}：{r.error_count} 个错误，报告 {r.report_path}")
+            console.print(f"[red]已隔离[/red] {escape(f.name)}：{r.error_count} 个错误，报告 {r.report_path}")
             for m in r.messages[:20]:
-                console.print(f"  {m}")
+                console.print(f"  {escape(m)}")
+        for note in r.notes:
+            console.print(f"  [yellow]注意[/yellow] {escape(note)}")
     if failed:
         raise typer.Exit(1)
 
@@ -500,7 +523,7 @@ def mapping_accept(file: Annotated[Path, typer.Argument(help="填好的审核表
 @explain_app.command("points")
 def explain_points_cmd(
     dept: Annotated[str, typer.Option(help="绩效科室编码，如 D0102")],
-    period: Annotated[str, typer.Option(help="期间 YYYY-MM")],
+    period: Annotated[str, typer.Option(parser=PERIOD, help="期间 YYYY-MM")],
     top: Annotated[int, typer.Option(help="显示前 N 个项目和医生")] = 10,
 ) -> None:
     """某科室某月的工作量点数：按角色、前 N 个项目（含计算过程）和前 N 位医生。"""
@@ -527,13 +550,12 @@ def explain_points_cmd(
 
 @explain_app.command("bonus")
 def explain_bonus_cmd(
-    period: Annotated[str, typer.Option(help="期间 YYYY-MM")],
+    period: Annotated[str, typer.Option(parser=PERIOD, help="期间 YYYY-MM")],
     dept: Annotated[str | None, typer.Option(help="绩效科室编码，如 D0109（与 --staff 二选一）")] = None,
     staff: Annotated[str | None, typer.Option(help="工号（与 --dept 二选一）")] = None,
     top: Annotated[int, typer.Option(help="显示前 N 个项目和医生")] = 10,
 ) -> None:
     """某科室或某人某月的奖金溯源：个人奖金行、二次分配版本与建议，科室奖金构成、点单价与组预算、KPI 系数与得分、单项奖励、预警、点数来源。"""
-    from rich.markup import escape
 
     from orchestration.bonus_explain import ExplainError, explain_dept_bonus, explain_staff_bonus
     from orchestration.kpi_scorecard import METHOD_NAMES
@@ -710,7 +732,7 @@ def explain_bonus_cmd(
 
 
 @kpi_app.command("run")
-def kpi_run(period: Annotated[str, typer.Option(help="期间 YYYY-MM")]) -> None:
+def kpi_run(period: Annotated[str, typer.Option(parser=PERIOD, help="期间 YYYY-MM")]) -> None:
     """一键计算：先校验考核配置（有错即停，不做任何计算），再经 Dagster 刷新该月数据并计算得分与 KPI 系数。"""
     from connectors.kpi_config import KpiConfigInvalid, check_kpi_config
 
@@ -729,7 +751,7 @@ def kpi_run(period: Annotated[str, typer.Option(help="期间 YYYY-MM")]) -> None
 @kpi_app.command("show")
 def kpi_show(
     dept: Annotated[str, typer.Option(help="绩效科室编码，如 D0102")],
-    period: Annotated[str, typer.Option(help="期间 YYYY-MM")],
+    period: Annotated[str, typer.Option(parser=PERIOD, help="期间 YYYY-MM")],
 ) -> None:
     """打印某科室某月的得分卡：各指标实际值、目标、得分、权重得分与状态，以及总分和 KPI 系数。"""
     from orchestration.kpi_scorecard import METHOD_NAMES, ScoreCardError, score_card
@@ -772,12 +794,11 @@ _register_subcommands()
 
 
 def main() -> None:
-    """The ``jixiao`` entry point: an invalid setting is one Chinese line and exit code 2, no traceback."""
-    try:
-        app()
-    except settings.SettingsError as exc:
-        Console(stderr=True, soft_wrap=True).print(f"配置错误：{exc}", markup=False)
-        sys.exit(2)
+    """The ``jixiao`` entry point: every failure is one Chinese line and a non-zero exit code, no
+    traceback (orchestration/cli_errors.py)."""
+    from orchestration.cli_errors import run_cli
+
+    run_cli(typer.main.get_command(app))
 
 
 if __name__ == "__main__":  # pragma: no cover

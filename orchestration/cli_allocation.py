@@ -17,11 +17,12 @@ from rich.console import Console
 from rich.table import Table
 
 from orchestration import settings
+from orchestration.cli_errors import PERIOD
 
 allocation_app = typer.Typer(help="二次分配：生成模板、提交、审批、补录、打印、进度", no_args_is_help=True)
 console = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 160)
 
-Period = Annotated[str, typer.Option("--period", help="期间 YYYY-MM，如 2025-10")]
+Period = Annotated[str, typer.Option("--period", parser=PERIOD, help="期间 YYYY-MM，如 2025-10")]
 Dept = Annotated[str, typer.Option("--dept", help="绩效科室编码")]
 By = Annotated[str, typer.Option("--by", help="操作人姓名")]
 

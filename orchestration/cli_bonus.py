@@ -18,11 +18,12 @@ from rich.markup import escape
 from rich.table import Table
 
 from orchestration import settings
+from orchestration.cli_errors import PERIOD
 
 bonus_app = typer.Typer(help="科室奖金核算：核算、审核、复核调整、期间状态与审计日志", no_args_is_help=True)
 console = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 160)
 
-PeriodOpt = Annotated[str, typer.Option("--period", help="期间 YYYY-MM")]
+PeriodOpt = Annotated[str, typer.Option("--period", parser=PERIOD, help="期间 YYYY-MM")]
 ByOpt = Annotated[str | None, typer.Option("--by", help="操作人姓名（记入审计日志）")]
 
 
@@ -236,7 +237,7 @@ def bonus_adjustments(period: PeriodOpt) -> None:
 
 @bonus_app.command("status")
 def bonus_status(
-    period: Annotated[str | None, typer.Option("--period", help="只看该期间 YYYY-MM")] = None,
+    period: Annotated[str | None, typer.Option("--period", parser=PERIOD, help="只看该期间 YYYY-MM")] = None,
 ) -> None:
     """各期间状态、最后变更时间与操作人；已发放的期间显示归档哈希。"""
     from orchestration import bonus_period as bp

@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from orchestration import settings
+from orchestration.cli_errors import PERIOD
 
 console = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 160)
 dq_app = typer.Typer(help="数据质量检查（一致性、完整性、合理性）", no_args_is_help=True)
@@ -83,8 +84,8 @@ def _docs(partitions: list[str]) -> None:
 
 @dq_app.command("run")
 def run(
-    period: Annotated[str, typer.Option(help="期间 YYYY-MM")],
-    to: Annotated[str | None, typer.Option(help="结束期间 YYYY-MM，默认同 --period")] = None,
+    period: Annotated[str, typer.Option(parser=PERIOD, help="期间 YYYY-MM")],
+    to: Annotated[str | None, typer.Option(parser=PERIOD, help="结束期间 YYYY-MM，默认同 --period")] = None,
     system: Annotated[list[str] | None, typer.Option(help="只检查这些源系统（可重复）")] = None,
 ) -> None:
     """对一个或多个期间运行数据质量检查，结果写入 dq 模式。"""
@@ -101,7 +102,7 @@ def run(
 
 
 @dq_app.command("report")
-def report(period: Annotated[str, typer.Option(help="期间 YYYY-MM")]) -> None:
+def report(period: Annotated[str, typer.Option(parser=PERIOD, help="期间 YYYY-MM")]) -> None:
     """一个期间最近一次检查的结果：不通过的检查、不符记录数、是否阻断。"""
     import duckdb
 
@@ -153,7 +154,7 @@ def report(period: Annotated[str, typer.Option(help="期间 YYYY-MM")]) -> None:
 
 def recollect(
     system: Annotated[str, typer.Option(help="源系统：his/finance/cost/hr/beds")],
-    partition: Annotated[str, typer.Option(help="分区 YYYY-MM")],
+    partition: Annotated[str, typer.Option(parser=PERIOD, help="分区 YYYY-MM")],
 ) -> None:
     """重新采集：重新抽取一个源系统的一个分区，并重新运行该系统的数据质量检查。"""
     from connectors.extract import extract_system

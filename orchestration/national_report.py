@@ -27,6 +27,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from connectors.produced_files import save_workbook
 from connectors.warehouse import relation_exists
 
 MARTS = "marts"
@@ -582,7 +583,7 @@ def write_report(
         data = load_report_data(con, year, hospital)
     path = Path(out) if out is not None else default_output(year)
     path.parent.mkdir(parents=True, exist_ok=True)
-    build_workbook(data).save(path)
+    save_workbook(build_workbook(data), path)
     counts: dict[str, dict[str, int]] = {}
     for list_code, inds in data.lists.items():
         c: dict[str, int] = {}

@@ -161,9 +161,9 @@ def test_adjust_reads_old_value_and_supersedes_the_previous_adjustment(wh: Path)
     bp.mark_calculated(wh, P, "张三")
     with pytest.raises(bp.BonusPeriodError, match="必须填写调整原因"):
         bp.adjust_component(wh, P, "D01", "doctor", "night_shift", "1600", "  ", "李四")
-    with pytest.raises(bp.BonusPeriodError, match="金额最多两位小数"):
+    with pytest.raises(bp.BonusPeriodError, match="超过 2 位小数，金额最多精确到分"):
         bp.adjust_component(wh, P, "D01", "doctor", "night_shift", "1600.001", "原因", "李四")
-    with pytest.raises(bp.BonusPeriodError, match="金额不是数字"):
+    with pytest.raises(bp.BonusPeriodError, match="金额“一千”不是有效金额"):
         bp.adjust_component(wh, P, "D01", "doctor", "night_shift", "一千", "原因", "李四")
     with pytest.raises(
         bp.BonusPeriodError,

@@ -138,7 +138,7 @@ def test_shipped_specs_load():
     assert [c.header for c in sat.columns] == SAT_HEADERS
     assert sat.column("survey_type").values == ("门诊", "住院", "员工")
     assert sat.column("dept_code").allowed == "department_code"
-    assert specs["dept_penalty"].column("amount").scale == 2
+    assert specs["dept_penalty"].column("amount").type == "money"  # parsed by connectors.money
     assert specs["dept_penalty"].column("reason").required
     assert specs["filed_indicator"].column("period").allow_year
 
@@ -161,8 +161,8 @@ def _spec(**overrides) -> dict:
 
 def test_spec_is_validated_when_loaded():
     assert parse_spec(_spec()).dataset == "demo"
-    bad_type = _spec(columns=[{"name": "period", "header": "统计期间", "type": "money", "required": True}])
-    with pytest.raises(SpecError, match="type 'money' 未知"):
+    bad_type = _spec(columns=[{"name": "period", "header": "统计期间", "type": "moneys", "required": True}])
+    with pytest.raises(SpecError, match="type 'moneys' 未知"):
         parse_spec(bad_type, "demo.yml")
     duplicate = _spec(
         columns=[
@@ -241,16 +241,36 @@ def test_good_file_is_loaded_and_moved_to_processed(env):
     assert log == [("满意度_2025-10.xlsx", "dept_satisfaction", "accepted", 3, 0)]
 
 
-def test_rerun_of_same_period_replaces_rows(env):
+def test_rerun_of_same_period_replaces_only_the_keys_it_carries(env):
     env.run(fill(env.inbox, "满意度_2025-09.xlsx", [["2025-09", "0101", "门诊", 10, 90]]))
     env.run(fill(env.inbox, "满意度_2025-10.xlsx", GOOD_ROWS))
     again = env.run(fill(env.inbox, "满意度_2025-10.xlsx", [["2025-10", "0101", "门诊", 130, 97]]))
     assert again.status == "accepted"
+    assert (again.added, again.replaced, again.removed) == (0, 1, 0)
     assert again.stored_path.name != again.path.name  # second copy in processed/ got its own name
     assert len(list((env.root / "processed").iterdir())) == 3
-    assert env.query(
-        "SELECT _partition, dept_code, sample_size, score FROM raw_manual.dept_satisfaction ORDER BY _partition"
-    ) == [("2025-09", "0101", "10", "90.00"), ("2025-10", "0101", "130", "97.00")]
+    sql = (
+        "SELECT _partition, dept_code, survey_type, sample_size, score FROM raw_manual.dept_satisfaction "
+        "ORDER BY _partition, dept_code, survey_type"
+    )
+    # 0101 门诊 replaced; 0101 住院 and 0102 门诊 of the same period are still there
+    assert env.query(sql) == [
+        ("2025-09", "0101", "门诊", "10", "90.00"),
+        ("2025-10", "0101", "住院", "80", "92.25"),
+        ("2025-10", "0101", "门诊", "130", "97.00"),
+        ("2025-10", "0102", "门诊", "45", "88.00"),
+    ]
+    new_key = env.run(fill(env.inbox, "满意度_2025-10.xlsx", [["2025-10", "0102", "员工", 20, 80]]))
+    assert (new_key.added, new_key.replaced, new_key.removed) == (1, 0, 0)
+    # a full replacement of the period is explicit, and says what it removed
+    full = intake_file(
+        fill(env.inbox, "满意度_2025-10.xlsx", [["2025-10", "0101", "门诊", 131, 96]]),
+        env.warehouse, intake_root=env.root, department_codes={"0101", "0102"}, replace_periods=True,
+    )  # fmt: skip
+    assert (full.added, full.replaced, full.removed) == (0, 1, 3)
+    assert env.query(sql) == [("2025-09", "0101", "门诊", "10", "90.00"), ("2025-10", "0101", "门诊", "131", "96.00")]
+    log = env.query("SELECT rows_added, rows_replaced, rows_removed FROM raw_manual._intake_log ORDER BY attempted_at")
+    assert log[-1] == (0, 1, 3)
 
 
 def test_excel_quirks_are_normalised(env):
@@ -282,14 +302,14 @@ def test_excel_quirks_are_normalised(env):
 
 
 def test_filed_indicator_accepts_year_or_month(env):
-    rows = [["2025", "GK-01", "0.35", "病案室", ""], ["2025-10", "GK-02", 12, "", "月度"]]
+    rows = [["2025", "filed_emr_level", "0.35", "病案室", ""], ["2025-10", "filed_eqa_passed", 12, "", "月度"]]
     result = env.run(fill(env.inbox, "填报指标_2025.xlsx", rows, dataset="filed_indicator"))
     assert result.status == "accepted", result.messages
     assert result.partitions == ("2025", "2025-10")
     assert env.query(
         "SELECT _partition, indicator_code, indicator_value, data_source, remark "
         "FROM raw_manual.filed_indicator ORDER BY 1"
-    ) == [("2025", "GK-01", "0.35", "病案室", None), ("2025-10", "GK-02", "12", None, "月度")]
+    ) == [("2025", "filed_emr_level", "0.35", "病案室", None), ("2025-10", "filed_eqa_passed", "12", None, "月度")]
 
 
 # -- the three main rejected cases (exact messages) ---------------------------------------------
@@ -398,7 +418,7 @@ def test_penalty_amount_scale_and_required_reason(env):
     prefix = "文件 核减_2025-10.xlsx，工作表「科室核减」，"
     assert result.dataset == "dept_penalty"
     assert result.messages == [
-        prefix + "第 2 行，D 列「核减金额」：值“120.505”的小数位数超过 2 位",
+        prefix + "第 2 行，D 列「核减金额」：金额“120.505”超过 2 位小数，金额最多精确到分",
         prefix + "第 3 行，E 列「原因说明」：必填项不能为空",
     ]
     rows[0][3], rows[1][4] = "120.5", "手卫生依从性不足"
@@ -517,7 +537,7 @@ def test_warehouse_failure_rolls_back_and_keeps_the_file(env, monkeypatch):
         self.con.execute("ROLLBACK")
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(DuckDBWarehouse, "replace_partitions", broken)
+    monkeypatch.setattr(DuckDBWarehouse, "replace_keys", broken)
     with pytest.raises(RuntimeError, match="disk full"):
         env.run(path)
     assert path.exists()

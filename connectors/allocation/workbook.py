@@ -29,6 +29,8 @@ from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from connectors.produced_files import save_workbook, set_formula
+
 SHEET = "二次分配"
 META_SHEET = "_jixiao"
 KIND = "allocation"
@@ -257,13 +259,15 @@ def build_template(
     k, amount = COL["建议金额"], COL["分配金额"]
     for letter in (k, amount):
         c = ws[f"{letter}{total_row}"]
-        c.value = f"=SUM({letter}{FIRST_ROW}:{letter}{last_row})"
+        set_formula(c, f"=SUM({letter}{FIRST_ROW}:{letter}{last_row})")
         c.number_format = MONEY
         c.font = _BOLD
     for col in range(1, len(HEADERS) + 1):
         ws.cell(row=total_row, column=col).border = _BORDER
-    _value(ws, TOTAL_CELL, f"=SUM({amount}{FIRST_ROW}:{amount}{last_row})", "J3", MONEY)
-    _value(ws, DIFF_CELL, f"=ROUND({POOL_CELL}-{TOTAL_CELL}-{RESERVE_CELL},2)", "N3", MONEY)
+    _value(ws, TOTAL_CELL, None, "J3", MONEY)
+    set_formula(ws[TOTAL_CELL], f"=SUM({amount}{FIRST_ROW}:{amount}{last_row})")
+    _value(ws, DIFF_CELL, None, "N3", MONEY)
+    set_formula(ws[DIFF_CELL], f"=ROUND({POOL_CELL}-{TOTAL_CELL}-{RESERVE_CELL},2)")
     ws[TOTAL_CELL].font = ws[DIFF_CELL].font = _BOLD
     ws.conditional_formatting.add(
         DIFF_CELL,
@@ -321,7 +325,7 @@ def build_template(
     meta.protection.sheet = True
     wb.security = WorkbookProtection(lockStructure=True)  # keeps _jixiao hidden and in place
     wb.active = 0
-    wb.save(path)
+    save_workbook(wb, path)
     return path
 
 
@@ -420,7 +424,7 @@ def build_print(
     ws.merge_cells(f"A{total}:G{total}")
     for letter in ("H", "I"):
         c = ws[f"{letter}{total}"]
-        c.value = f"=SUM({letter}{header_row + 1}:{letter}{max(last, header_row + 1)})"
+        set_formula(c, f"=SUM({letter}{header_row + 1}:{letter}{max(last, header_row + 1)})")
         c.number_format = MONEY
         c.font = _BOLD
     for col in range(1, len(headers) + 1):
@@ -428,7 +432,7 @@ def build_print(
     ws[f"A{total + 1}"] = "分配合计 + 科室留存"
     ws.merge_cells(f"A{total + 1}:G{total + 1}")
     ws[f"A{total + 1}"].alignment = Alignment(horizontal="center")
-    ws[f"I{total + 1}"] = f"=I{total}+H3"
+    set_formula(ws[f"I{total + 1}"], f"=I{total}+H3")
     ws[f"I{total + 1}"].number_format = MONEY
     ws[f"I{total + 1}"].font = _BOLD
 
@@ -438,5 +442,5 @@ def build_print(
         ws.column_dimensions[get_column_letter(i)].width = w
     _page_setup(ws, dept, dept_name, period, sig, header_row=header_row, last_col=last_col)
     ws.protection.sheet = True  # a record, not a form
-    wb.save(path)
+    save_workbook(wb, path)
     return path

@@ -17,7 +17,7 @@ import shutil
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
 import duckdb
@@ -28,7 +28,9 @@ from connectors.allocation.validate import AllocationResult, is_allocation_workb
 from connectors.allocation.workbook import build_print, build_template, template_file_name
 from connectors.bonus_state import ensure_bonus_tables
 from connectors.intake.load import inbox_files
+from connectors.money import MoneyError, parse_money
 from connectors.rejected_files import place_file, write_rejection_report
+from connectors.uploaded_text import normalise_text
 from connectors.warehouse import relation_exists
 
 OPS = "bonus_ops"
@@ -360,17 +362,16 @@ def add_supplement(
     The person must belong to ``dept`` in ``period`` or be a line of its approved version (划拨).
     A negative amount (补扣) is allowed, zero is not."""
     check_period(period)
-    if not (reason or "").strip():
-        raise AllocationError("补录必须填写理由（--reason）")
+    reason = normalise_text(reason or "")
+    if not reason:
+        raise AllocationError("补录必须填写理由（--reason），只有空白或不可见字符不算填写")
+    staff_id = normalise_text(staff_id or "")
     try:
-        value = Decimal(str(amount).replace(",", ""))
-    except InvalidOperation:
-        raise AllocationError(f"金额“{amount}”不是数字") from None
-    if not value.is_finite() or value == 0:
-        raise AllocationError(f"补录金额“{amount}”无效：不能为 0")
-    if max(0, -value.normalize().as_tuple().exponent) > 2:
-        raise AllocationError(f"补录金额“{amount}”超过 2 位小数，金额最多精确到分")
-    value = value.quantize(store.CENT)
+        value = parse_money(amount, what="补录金额", allow_negative=True, allow_zero=False)
+    except MoneyError as exc:
+        raise AllocationError(str(exc)) from None
+    if value is None:
+        raise AllocationError("必须填写补录金额（--amount）")
     ensure_bonus_tables(warehouse)
     con = store.connect(warehouse)
     try:
@@ -396,7 +397,7 @@ def add_supplement(
             supplement_id = f"{period}-{dept}-{uuid.uuid4().hex[:10]}"
             con.execute(
                 f"insert into {OPS}.allocation_supplements values (?, ?, ?, ?, ?, ?, ?, ?)",
-                [supplement_id, period, dept, staff_id, value, reason.strip(), recorded_by, _now()],
+                [supplement_id, period, dept, staff_id, value, reason, recorded_by, _now()],
             )
             _audit(
                 con,
@@ -404,7 +405,7 @@ def add_supplement(
                 dept=dept,
                 action="allocation_supplement",
                 actor=recorded_by,
-                reason=reason.strip(),
+                reason=reason,
                 detail={"supplement_id": supplement_id, "staff_id": staff_id, "amount": str(value)},
             )
     finally:

@@ -1,9 +1,12 @@
 """Intake (入库): validate a filled file, land it in ``raw_manual.<dataset>`` or quarantine it.
 
-* Valid file: its rows replace the same partitions (periods) of ``raw_manual.<dataset>`` in one
-  transaction (``DuckDBWarehouse.replace_partitions``), then the file moves to
-  ``<intake_root>/processed/<stamp>_<name>``.
-* Invalid file: nothing is loaded; the file moves to ``<intake_root>/quarantine/<stamp>_<name>``
+* Valid file: its rows replace the rows of the same keys (e.g. period × department × survey type)
+  of ``raw_manual.<dataset>`` in one transaction (``DuckDBWarehouse.replace_keys``); other rows of
+  those periods stay, unless the caller asks for a full replacement of the file's periods
+  (``replace_periods=True``, ``jixiao intake load --replace-periods``). The result counts rows
+  added, replaced and removed. Then the file moves to ``<intake_root>/processed/<stamp>_<name>``.
+* Invalid file, or a file that cannot be read at all (too large, a zip bomb, not a workbook, an
+  unexpected failure of the reader): nothing is loaded; the file moves to ``<intake_root>/quarantine/<stamp>_<name>``
   with ``<stamp>_<name>.errors.csv`` (UTF-8 BOM, opens in Excel) and ``.errors.txt`` beside it.
 
 Every attempt is appended to ``raw_manual._intake_log`` in its own transaction.
@@ -11,6 +14,7 @@ Every attempt is appended to ``raw_manual._intake_log`` in its own transaction.
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Collection
 from datetime import datetime
@@ -23,6 +27,7 @@ from connectors.intake.validate import IntakeResult, validate_file
 from connectors.rejected_files import place_file, write_rejection_report
 from connectors.warehouse import DuckDBWarehouse
 
+log = logging.getLogger(__name__)
 SCHEMA = "raw_manual"
 LOG_TABLE = "_intake_log"
 def write_error_report(result: IntakeResult, base: Path, checked_at: datetime) -> Path:
@@ -34,20 +39,22 @@ def write_error_report(result: IntakeResult, base: Path, checked_at: datetime) -
     )  # fmt: skip
 
 
-def _land(wh: DuckDBWarehouse, result: IntakeResult) -> int:
+def _land(wh: DuckDBWarehouse, result: IntakeResult, replace_periods: bool) -> None:
     spec = get_spec(result.dataset)
     names = spec.column_names
     data = {name: pa.array([r[name] for r in result.rows], pa.string()) for name in names}
     data["_partition"] = pa.array([r[spec.period_column] for r in result.rows], pa.string())
-    return wh.replace_partitions(
+    counts = wh.replace_keys(
         SCHEMA,
         spec.dataset,
         names,
-        [pa.table(data)],
-        partitions=list(result.partitions),
+        pa.table(data),
+        keys=spec.keys,
         batch_id=result.batch_id,
         source=result.file,
+        whole_partitions=replace_periods,
     )
+    result.added, result.replaced, result.removed = counts.added, counts.replaced, counts.removed
 
 
 def _log_attempt(wh: DuckDBWarehouse, result: IntakeResult, attempted_at: datetime) -> None:
@@ -60,8 +67,12 @@ def _log_attempt(wh: DuckDBWarehouse, result: IntakeResult, attempted_at: dateti
             "row_count BIGINT, error_count BIGINT, attempted_at TIMESTAMP, batch_id VARCHAR, partitions VARCHAR, "
             "stored_as VARCHAR, first_error VARCHAR)"
         )
+        for column in ("rows_added", "rows_replaced", "rows_removed"):
+            con.execute(f"ALTER TABLE {SCHEMA}.{LOG_TABLE} ADD COLUMN IF NOT EXISTS {column} BIGINT")
         con.execute(
-            f"INSERT INTO {SCHEMA}.{LOG_TABLE} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            f"INSERT INTO {SCHEMA}.{LOG_TABLE} (file, dataset, status, row_count, error_count, attempted_at, "
+            "batch_id, partitions, stored_as, first_error, rows_added, rows_replaced, rows_removed) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 result.file,
                 result.dataset,
@@ -73,6 +84,9 @@ def _log_attempt(wh: DuckDBWarehouse, result: IntakeResult, attempted_at: dateti
                 ",".join(result.partitions),
                 str(result.stored_path) if result.stored_path else None,
                 result.errors[0].message if result.errors else None,
+                result.added,
+                result.replaced,
+                result.removed,
             ],
         )
         con.execute("COMMIT")
@@ -88,21 +102,30 @@ def intake_file(
     intake_root: Path | str,
     department_codes: Collection[str] | None = None,
     dataset: str | None = None,
+    replace_periods: bool = False,
 ) -> IntakeResult:
     """Validate one file and either load it (status ``accepted``) or quarantine it (``rejected``).
 
-    A warehouse failure rolls the load back, logs status ``failed``, leaves the file where it
-    was and re-raises.
+    ``replace_periods``: the file replaces its periods whole (rows of other departments or items
+    of those periods are removed); by default only the keys the file carries are replaced.
+    Any failure while reading or checking the file rejects it (the detail goes to the log), so a
+    file never stays in the inbox to be retried forever. A warehouse failure rolls the load back,
+    logs status ``failed``, leaves the file where it was and re-raises.
     """
     path, intake_root = Path(path), Path(intake_root)
     attempted_at = datetime.now().replace(microsecond=0)
     stamp = f"{attempted_at:%Y%m%d-%H%M%S}"
-    result = validate_file(path, dataset, department_codes=department_codes)
+    try:
+        result = validate_file(path, dataset, department_codes=department_codes)
+    except Exception as exc:  # a reader or checker bug must not leave the file in the inbox
+        log.exception("intake: unexpected failure while checking %s", path.name)
+        result = IntakeResult(file=path.name, path=path, dataset=dataset, status="invalid")
+        result.add_error(reason=f"文件无法处理（{type(exc).__name__}），已退回；请联系绩效办数据组查看日志")
     result.batch_id = f"intake-{stamp}-{uuid.uuid4().hex[:8]}"
     with DuckDBWarehouse(warehouse_path) as wh:
         if result.ok:
             try:
-                _land(wh, result)
+                _land(wh, result, replace_periods)
             except Exception:
                 result.status = "failed"
                 _log_attempt(wh, result, attempted_at)

@@ -15,12 +15,13 @@ from pathlib import Path
 
 import yaml
 
+from connectors.intake.references import ALLOWED_SETS, ROW_CHECKS
+
 DATASETS_DIR = Path(__file__).parent / "datasets"
-COLUMN_TYPES = ("period", "date", "string", "integer", "decimal", "enum")
-ALLOWED_SETS = ("department_code",)
+COLUMN_TYPES = ("period", "date", "string", "integer", "decimal", "money", "enum")
 _NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 _SHEET_FORBIDDEN = set("[]:*?/\\")
-_DATASET_KEYS = {"dataset", "label", "sheet", "file_prefixes", "period_column", "columns", "keys"}
+_DATASET_KEYS = {"dataset", "label", "sheet", "file_prefixes", "period_column", "columns", "keys", "checks"}
 _COLUMN_KEYS = {
     "name",
     "header",
@@ -32,6 +33,7 @@ _COLUMN_KEYS = {
     "values",
     "allowed",
     "allow_year",
+    "max_future_years",
     "description",
 }
 
@@ -52,6 +54,7 @@ class ColumnSpec:
     values: tuple[str, ...] = ()
     allowed: str | None = None
     allow_year: bool = False  # period only: also accept a year ``YYYY``
+    max_future_years: int = 0  # period only: how many years after the current one may be filed
     description: str = ""
 
 
@@ -64,6 +67,7 @@ class DatasetSpec:
     columns: tuple[ColumnSpec, ...]
     keys: tuple[str, ...]
     file_prefixes: tuple[str, ...] = ()
+    checks: tuple[str, ...] = ()  # row checks of connectors/intake/references.py
 
     @property
     def column_names(self) -> list[str]:
@@ -107,8 +111,8 @@ def _column(raw, source: str, index: int) -> ColumnSpec:
         raise SpecError(f"{where} 的 required 应为 true/false")
     lo = _number(raw["min"], f"{where} 的 min") if raw.get("min") is not None else None
     hi = _number(raw["max"], f"{where} 的 max") if raw.get("max") is not None else None
-    if (lo is not None or hi is not None) and ctype not in ("integer", "decimal"):
-        raise SpecError(f"{where}：min/max 只适用于 integer/decimal 类型")
+    if (lo is not None or hi is not None) and ctype not in ("integer", "decimal", "money"):
+        raise SpecError(f"{where}：min/max 只适用于 integer/decimal/money 类型")
     if lo is not None and hi is not None and lo > hi:
         raise SpecError(f"{where}：min ({lo}) 大于 max ({hi})")
     scale = raw.get("scale")
@@ -131,6 +135,9 @@ def _column(raw, source: str, index: int) -> ColumnSpec:
     allow_year = raw.get("allow_year", False)
     if allow_year and ctype != "period":
         raise SpecError(f"{where}：allow_year 只适用于 period 类型")
+    future = raw.get("max_future_years", 0)
+    if future and (ctype != "period" or not isinstance(future, int) or isinstance(future, bool) or future < 0):
+        raise SpecError(f"{where}：max_future_years 只适用于 period 类型，且应为非负整数")
     return ColumnSpec(
         name=name,
         header=header.strip(),
@@ -142,6 +149,7 @@ def _column(raw, source: str, index: int) -> ColumnSpec:
         values=values or (),
         allowed=allowed,
         allow_year=bool(allow_year),
+        max_future_years=future or 0,
         description=str(raw.get("description") or ""),
     )
 
@@ -191,6 +199,9 @@ def parse_spec(raw, source: str = "<spec>") -> DatasetSpec:
     prefixes = raw.get("file_prefixes") or []
     if not isinstance(prefixes, list):
         raise SpecError(f"{source}: file_prefixes 应为列表")
+    checks = raw.get("checks") or []
+    if not isinstance(checks, list) or any(c not in ROW_CHECKS for c in checks):
+        raise SpecError(f"{source}: checks 应为列表，可选：{', '.join(ROW_CHECKS)}，收到 {checks!r}")
     return DatasetSpec(
         dataset=dataset,
         label=str(raw["label"]),
@@ -199,6 +210,7 @@ def parse_spec(raw, source: str = "<spec>") -> DatasetSpec:
         columns=columns,
         keys=tuple(keys),
         file_prefixes=tuple(str(p) for p in prefixes),
+        checks=tuple(checks),
     )
 
 

@@ -11,6 +11,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from connectors.intake.spec import ColumnSpec, DatasetSpec, get_spec
+from connectors.produced_files import save_workbook
 
 INSTRUCTIONS_SHEET = "填写说明"
 TEMPLATE_ROWS = 1000  # rows covered by the dropdowns
@@ -20,6 +21,7 @@ TYPE_LABELS = {
     "string": "文本",
     "integer": "整数",
     "decimal": "数值",
+    "money": "金额（元，最多 2 位小数，千分位逗号须三位一组）",
     "enum": "选项",
 }
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
@@ -105,7 +107,9 @@ def build_template(dataset: str | DatasetSpec, path: Path | str) -> Path:
     info.append(["同一文件中，" + "＋".join(spec.column(k).header for k in spec.keys) + " 的组合不能重复。"])
     info.append(
         [
-            f"导入时按「{spec.column(spec.period_column).header}」整体替换：文件中出现的期间，其原有数据会被本文件全部替换。"
+            "导入时只替换本文件中出现的 " + "＋".join(spec.column(k).header for k in spec.keys)
+            + " 的数据，其他行保持不变；如需整期替换（删除本期未出现在文件中的行），由绩效办使用 "
+            "jixiao intake load --replace-periods 导入。"
         ]
     )
     info.append([])
@@ -125,5 +129,5 @@ def build_template(dataset: str | DatasetSpec, path: Path | str) -> Path:
         )
     for letter, width in zip("ABCDE", (6, 18, 22, 10, 70), strict=True):
         info.column_dimensions[letter].width = width
-    wb.save(path)
+    save_workbook(wb, path)
     return path

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import difflib
 import re
-import unicodedata
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -18,11 +17,12 @@ from pathlib import Path
 
 from openpyxl.utils import get_column_letter
 
-from connectors.intake.departments import load_department_codes
 from connectors.intake.reader import ReadError, Sheet, read_sheets
+from connectors.intake.references import ROW_CHECK_FUNCTIONS, Reference, reference
 from connectors.intake.spec import ColumnSpec, DatasetSpec, get_spec, load_specs
 from connectors.intake.template import INSTRUCTIONS_SHEET
-from connectors.uploaded_text import cell_text
+from connectors.money import MoneyError, parse_money
+from connectors.uploaded_text import cell_text, has_invisible, normalise_text, show_invisible
 
 MAX_ERRORS = 200
 
@@ -79,6 +79,10 @@ class IntakeResult:
     batch_id: str | None = None
     stored_path: Path | None = None  # where the file went (processed/ or quarantine/)
     report_path: Path | None = None  # the .errors.csv of a rejected file
+    notes: list[str] = field(default_factory=list)  # what was read but ignored (extra or hidden sheets)
+    added: int = 0  # rows of keys new to the warehouse
+    replaced: int = 0  # rows of keys that were there and were replaced
+    removed: int = 0  # other rows of the file's periods removed (only with a full replacement)
 
     @property
     def ok(self) -> bool:
@@ -104,7 +108,7 @@ def _filled(value) -> bool:
 
 def _number_text(text: str) -> str:
     """Full-width digits → ASCII, and ``1,234.5`` → ``1234.5``."""
-    text = unicodedata.normalize("NFKC", text).strip()
+    text = normalise_text(text)
     return text.replace(",", "") if _GROUPED_RE.match(text) else text
 
 
@@ -119,11 +123,27 @@ def _check_range(col: ColumnSpec, number: Decimal, text: str) -> None:
         raise _Invalid(f"值“{text}”大于最大值 {_plain(col.max)}")
 
 
+def _not_future(col: ColumnSpec, period: str, text: str, today: date | None = None) -> str:
+    """A period may not lie after the current month (a year: after the current year), plus
+    ``max_future_years`` whole years for columns that file ahead (targets)."""
+    today = today or date.today()
+    year = today.year + col.max_future_years
+    latest = f"{year:04d}" if len(period) == 4 else f"{year:04d}-{today.month if not col.max_future_years else 12:02d}"
+    if period > latest:
+        allowed = f"最晚可填 {latest}" + ("（可提前填报下一年度）" if col.max_future_years else "（不能填报未来期间）")
+        raise _Invalid(f"期间“{text}”晚于当前日期 {today:%Y-%m}，{allowed}")
+    return period
+
+
 def _parse_period(col: ColumnSpec, raw, text: str) -> str:
+    return _not_future(col, _period_value(col, raw, text), text)
+
+
+def _period_value(col: ColumnSpec, raw, text: str) -> str:
     if isinstance(raw, date) and raw.day == 1:  # Excel turned "2025-10" into a date
         return f"{raw.year:04d}-{raw.month:02d}"
     if not isinstance(raw, date):
-        m = _PERIOD_RE.match(unicodedata.normalize("NFKC", text).replace(" ", ""))
+        m = _PERIOD_RE.match(normalise_text(text).replace(" ", ""))
         if m and 1900 <= int(m.group(1)) <= 2100:
             year, month = int(m.group(1)), m.group(2) or m.group(3)
             if month is None and col.allow_year:
@@ -141,7 +161,7 @@ def _parse_period(col: ColumnSpec, raw, text: str) -> str:
 def _parse_date(raw, text: str) -> str:
     if isinstance(raw, date):
         return (raw.date() if isinstance(raw, datetime) else raw).isoformat()
-    m = _DATE_RE.match(unicodedata.normalize("NFKC", text).replace(" ", ""))
+    m = _DATE_RE.match(normalise_text(text).replace(" ", ""))
     if m:
         try:
             return date(int(m.group(1)), int(m.group(2)), int(m.group(3))).isoformat()
@@ -173,11 +193,28 @@ def _parse_decimal(col: ColumnSpec, text: str) -> str:
     return _plain(value)
 
 
-def parse_cell(col: ColumnSpec, raw, department_codes: Collection[str] | None = None) -> str | None:
-    """Check one cell and return its normalised text (``None`` when empty); raises ``_Invalid``."""
-    text = cell_text(raw)
+def _parse_money(col: ColumnSpec, raw) -> str:
+    try:
+        value = parse_money(raw, what="金额", allow_negative=col.min is None or col.min < 0)
+    except MoneyError as exc:
+        raise _Invalid(str(exc)) from None
+    _check_range(col, value, cell_text(raw))
+    return _plain(value)
+
+
+def parse_cell(col: ColumnSpec, raw, refs: dict[str, Reference] | None = None) -> str | None:
+    """Check one cell and return its normalised text (``None`` when empty); raises ``_Invalid``.
+
+    Every text is normalised by :func:`connectors.uploaded_text.normalise_text` (NFKC, invisible
+    characters removed), so a key with a zero-width space equals the key without it, and a
+    required cell of only invisible characters is empty. ``refs`` are the reference sets the
+    columns' ``allowed`` name (connectors/intake/references.py)."""
+    text = normalise_text(raw)
     if not text:
         if col.required:
+            shown = cell_text(raw, strip=False) if raw is not None else ""
+            if shown:
+                raise _Invalid(f"必填项不能为空（单元格只有空白或不可见字符“{show_invisible(shown)}”）")
             raise _Invalid("必填项不能为空")
         return None
     if col.type == "period":
@@ -188,19 +225,23 @@ def parse_cell(col: ColumnSpec, raw, department_codes: Collection[str] | None = 
         value = _parse_integer(col, text)
     elif col.type == "decimal":
         value = _parse_decimal(col, text)
+    elif col.type == "money":
+        value = _parse_money(col, raw)
     elif col.type == "enum":
         if text not in col.values:
-            raise _Invalid(f"值“{text}”不是可选值，应为：{'、'.join(col.values)}")
+            raise _Invalid(f"值“{show_invisible(text)}”不是可选值，应为：{'、'.join(col.values)}")
         value = text
     else:
         value = text
-    if col.allowed == "department_code" and value not in (department_codes or ()):
-        raise _Invalid(f"值“{text}”不是有效的科室编码（科室字典中不存在或已停用）")
+    if col.allowed:
+        ref = (refs or {}).get(col.allowed) or reference(col.allowed)
+        if not ref.contains(value):
+            raise _Invalid(ref.explain(show_invisible(value)))
     return value
 
 
 def _header_key(value) -> str:
-    return unicodedata.normalize("NFKC", cell_text(value)).replace(" ", "")
+    return normalise_text(value).replace(" ", "")
 
 
 def infer_dataset(file_name: str, sheet_names: list[str]) -> DatasetSpec | None:
@@ -218,17 +259,38 @@ def infer_dataset(file_name: str, sheet_names: list[str]) -> DatasetSpec | None:
     return best
 
 
-def _pick_sheet(sheets: list[Sheet], spec: DatasetSpec) -> Sheet:
-    for sheet in sheets:
-        if sheet.name == spec.sheet:
-            return sheet
-    data_sheets = [s for s in sheets if s.name != INSTRUCTIONS_SHEET]
-    return (data_sheets or sheets)[0]
+def _pick_sheet(sheets: list[Sheet], spec: DatasetSpec, result: IntakeResult) -> Sheet | None:
+    """The sheet the template defines, never a hidden one. A file without it is read only when it
+    has exactly one visible sheet besides the instructions (a CSV, or a workbook saved from another
+    tool). Every other sheet is named in ``result.notes`` as ignored."""
+    named = [s for s in sheets if s.name == spec.sheet]
+    if named and not named[0].visible:
+        result.add_error(
+            sheet=spec.sheet,
+            reason=f"工作表「{spec.sheet}」是隐藏的工作表，其内容在 Excel 中看不到，不予读取；"
+            "请取消隐藏并核对内容后重新提交",
+        )
+        return None
+    if named:
+        chosen = named[0]
+    else:
+        visible = [s for s in sheets if s.visible and s.name != INSTRUCTIONS_SHEET]
+        if len(visible) != 1:
+            names = "、".join(f"「{s.name}」" for s in sheets) or "（无）"
+            result.add_error(
+                reason=f"找不到工作表「{spec.sheet}」（文件中的工作表：{names}）；请使用模板填写，不要修改工作表名"
+            )
+            return None
+        chosen = visible[0]
+    for s in sheets:
+        if s is chosen or (s.name == INSTRUCTIONS_SHEET and s.visible):
+            continue
+        kind = "隐藏工作表" if not s.visible else "多余的工作表"
+        result.notes.append(f"已忽略{kind}「{s.name}」（只读取工作表「{chosen.name or spec.sheet}」）")
+    return chosen
 
 
-def _check_sheet(
-    spec: DatasetSpec, sheet: Sheet, result: IntakeResult, codes: Collection[str] | None
-) -> None:
+def _check_sheet(spec: DatasetSpec, sheet: Sheet, result: IntakeResult, refs: dict[str, Reference]) -> None:
     def add(**fields) -> None:
         result.add_error(sheet=sheet.name, **fields)
 
@@ -290,14 +352,29 @@ def _check_sheet(
         for i, col in mapping.items():
             raw = values[i] if i < len(values) else None
             try:
-                record[col.name] = parse_cell(col, raw, codes)
+                if raw is None and (row_number, i + 1) in sheet.uncalculated:
+                    raise _Invalid(
+                        "单元格是公式，但文件中没有保存计算结果（文件不是用 Excel 保存的）；"
+                        "请在 Excel 中打开、保存后重新提交，或直接填写数值"
+                    )
+                record[col.name] = parse_cell(col, raw, refs)
             except _Invalid as exc:
                 add(
                     row=row_number,
                     column=get_column_letter(i + 1),
                     header=col.header,
-                    value=cell_text(raw),
+                    value=_shown(raw),
                     reason=str(exc),
+                )
+        for check in spec.checks:
+            for column, reason in ROW_CHECK_FUNCTIONS[check](record):
+                i = next((j for j, c in mapping.items() if c.name == column), None)
+                add(
+                    row=row_number,
+                    column=get_column_letter(i + 1) if i is not None else "",
+                    header=spec.column(column).header,
+                    value=record.get(column) or "",
+                    reason=reason,
                 )
         for i, raw in enumerate(values):
             no_header = i >= len(header) or not header[i]
@@ -306,14 +383,17 @@ def _check_sheet(
                 add(
                     row=row_number,
                     column=get_column_letter(i + 1),
-                    value=cell_text(raw),
-                    reason=f"该列没有表头，但填写了值“{cell_text(raw)}”",
+                    value=_shown(raw),
+                    reason=f"该列没有表头，但填写了值“{_shown(raw)}”",
                 )
         key = tuple(record[k] for k in spec.keys)
         if all(v is not None for v in key):
             first = first_row_of_key.setdefault(key, row_number)
             if first != row_number:
                 shown = " / ".join(key)
+                raw_keys = [values[i] for i, c in mapping.items() if c.name in spec.keys and i < len(values)]
+                if any(isinstance(v, str) and has_invisible(v) for v in raw_keys):
+                    shown += "（本行含不可见字符：" + "，".join(_shown(v) for v in raw_keys) + "）"
                 add(
                     row=row_number,
                     header=key_headers,
@@ -323,6 +403,11 @@ def _check_sheet(
         result.rows.append(record)
     if result.row_count == 0:
         add(reason="文件只有表头，没有数据行")
+
+
+def _shown(raw) -> str:
+    """A cell as text with its invisible characters spelt out (``\\u200b``)."""
+    return show_invisible(cell_text(raw))
 
 
 def validate_file(
@@ -335,7 +420,7 @@ def validate_file(
     """Validate a filled .xlsx/.csv; nothing is written anywhere.
 
     ``dataset`` is inferred from the sheet name or the file-name prefix when not given.
-    ``department_codes`` defaults to the codes active today in the department seed.
+    ``department_codes`` defaults to the accounting units active today in the department seed.
     """
     path = Path(path)
     result = IntakeResult(file=path.name, path=path, max_errors=max_errors)
@@ -355,11 +440,11 @@ def validate_file(
         result.status = "invalid"
         return result
     result.dataset = spec.dataset
-    if department_codes is None and any(c.allowed == "department_code" for c in spec.columns):
-        department_codes = load_department_codes()
-    sheet = _pick_sheet(sheets, spec)
-    result.sheet = sheet.name
-    _check_sheet(spec, sheet, result, department_codes)
+    refs = {name: reference(name, department_codes) for name in {c.allowed for c in spec.columns if c.allowed}}
+    sheet = _pick_sheet(sheets, spec, result)
+    if sheet is not None:
+        result.sheet = sheet.name
+        _check_sheet(spec, sheet, result, refs)
     if result.ok:
         result.partitions = tuple(sorted({r[spec.period_column] for r in result.rows}))
     else:

@@ -29,6 +29,7 @@ from connectors.mapping_review.warehouse import (
     connect_read_only,
     fetch_dicts,
 )
+from connectors.produced_files import save_workbook
 
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")  # data columns: blue
 _INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")  # reviewer columns: yellow
@@ -192,7 +193,7 @@ def export_review_sheet(
     _write_instructions(wb.create_sheet(INSTRUCTIONS_SHEET), date.today().isoformat())
     _write_library(wb.create_sheet(LIBRARY_SHEET), library)
     output_path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(output_path)
+    save_workbook(wb, output_path)
     return ReviewExport(
         path=output_path,
         items=len(rows),

@@ -36,6 +36,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from connectors.produced_files import save_workbook
 from orchestration.reports.common import (
     COEF,
     COUNT,
@@ -603,5 +604,5 @@ def write_performance_report(
     report.warehouse = str(warehouse)
     path = Path(out) if out is not None else default_output(months, report.dept)
     path.parent.mkdir(parents=True, exist_ok=True)
-    build_workbook(report).save(path)
+    save_workbook(build_workbook(report), path)
     return PerformanceResult(path, report)
