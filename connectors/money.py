@@ -50,14 +50,14 @@ def parse_money(
         shown = format(value, "f")
         negative = value.is_signed()
     else:
-        shown = cell_text(raw, strip=False)
+        shown = show_invisible(cell_text(raw, strip=False))
         text = normalise_text(raw)
         if not text:
             return None
         m = _MONEY_RE.match(text)
         if not m:
             hint = "（千分位逗号只能按三位一组，如 1,234.56）" if "," in text else ""
-            raise MoneyError(f"{what}“{show_invisible(shown.strip())}”不是有效金额{hint}")
+            raise MoneyError(f"{what}“{shown.strip()}”不是有效金额{hint}")
         try:
             value = Decimal(m.group("sign") + m.group("int").replace(",", "") + "." + (m.group("frac") or "0"))
         except InvalidOperation:  # pragma: no cover - the pattern admits only digits

@@ -35,9 +35,11 @@ class RefreshResult:
 
 def refresh_national() -> RefreshResult:
     """dbt build of the national selection, then land the 勾稽 results (one run id for both)."""
+    from connectors.pseudonym_salt import ensure_pseudonym_salt
     from expectations.gouji import land_gouji_results_at
 
     settings.configure_environment()
+    ensure_pseudonym_salt(settings.warehouse_path(), settings.ensure_pseudonym_salt())  # macro pseudonymise
     cmd = [
         "dbt", *settings.dbt_build_args(), "--select", *NATIONAL_SELECTION,
         "--project-dir", str(settings.DBT_PROJECT_DIR), "--profiles-dir", str(settings.DBT_PROJECT_DIR),

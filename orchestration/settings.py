@@ -16,14 +16,14 @@
 from __future__ import annotations
 
 import os
-import re
 import secrets
 import sys
 from pathlib import Path
 
+from connectors.pseudonym_salt import SALT_PATTERN
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
-_SALT_RE = re.compile(r"^[A-Za-z0-9_\-]{16,128}$")
 
 
 class SettingsError(ValueError):
@@ -89,8 +89,8 @@ def partition_start() -> str:
 def ensure_pseudonym_salt() -> str:
     """Return the pseudonymisation salt, creating a random one for this installation if unset.
 
-    The salt is never printed. It must be 16–128 characters of [A-Za-z0-9_-] because dbt
-    inlines it in SQL.
+    The salt is never printed. It must be 16–128 characters of [A-Za-z0-9_-]; the pipeline writes it
+    into the warehouse (connectors/pseudonym_salt.py), where dbt reads it at run time.
     """
     salt = os.environ.get("JIXIAO_PSEUDONYM_SALT")
     if not salt:
@@ -102,7 +102,7 @@ def ensure_pseudonym_salt() -> str:
             salt = secrets.token_hex(24)
             f.write_text(salt, encoding="utf-8")
             f.chmod(0o600)
-    if not _SALT_RE.match(salt):
+    if not SALT_PATTERN.match(salt):
         raise SettingsError("JIXIAO_PSEUDONYM_SALT 必须是 16–128 位字母、数字、下划线或连字符")
     os.environ["JIXIAO_PSEUDONYM_SALT"] = salt
     return salt

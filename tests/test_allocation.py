@@ -477,3 +477,100 @@ def test_cli(env, monkeypatch):
     assert res.exit_code == 0 and "已补录" in res.output, res.output
     res = run(app, ["allocation", "approve", "--period", "2025-09", "--dept", "D01", "--by", "乙"])
     assert res.exit_code == 1 and "已发放" in res.output
+
+
+# -- hostile and careless input (issue 14) --------------------------------------------------------------
+HOSTILE = '=HYPERLINK("http://example.invalid/x","点此查看")'
+
+
+def _formulas(path: Path) -> list[tuple[str, str, str]]:
+    """(sheet, cell, formula) of every formula cell of a workbook the project wrote."""
+    wb = load_workbook(path)
+    return [
+        (ws.title, c.coordinate, c.value)
+        for ws in wb.worksheets
+        for row in ws.iter_rows()
+        for c in row
+        if c.data_type == "f"
+    ]
+
+
+def test_hostile_reason_is_text_in_every_workbook_we_write(env):
+    """A 说明/理由 that is a formula is stored and printed as the characters typed, never as a formula."""
+    filled = _fill(_template(env), amounts={"S002": 9500}, reserve=-500 + 500, reasons={"S002": HOSTILE})
+    r = _submit(env, _fill(filled, amounts={"S001": 12500}, name="hostile.xlsx"))
+    assert r.status == "accepted", r.messages
+    approve_allocation(env["wh"], P, "D01", approved_by="审批人乙")
+    out = print_allocation(env["wh"], P, "D01", env["tmp"] / "print")
+    ws = load_workbook(out).active
+    cell = next(c for row in ws.iter_rows() for c in row if c.value == HOSTILE)
+    assert cell.data_type == "s" and cell.column_letter == "J"
+    # the only formulas are the print's own totals: Σ 建议金额, Σ 分配金额, 分配合计 + 科室留存
+    assert [f for _, _, f in _formulas(out)] == ["=SUM(H8:H11)", "=SUM(I8:I11)", "=I12+H3"]
+    assert {f for _, _, f in _formulas(_template(env))} == {"=SUM(K8:K16)", "=SUM(L8:L16)", "=ROUND(C3-I3-C4,2)"}
+
+
+def _tamper_metadata(path: Path, **values) -> Path:
+    wb = load_workbook(path)
+    meta = wb["_jixiao"]
+    for row in meta.iter_rows():
+        if row[0].value in values:
+            row[1].value = values[row[0].value]
+    out = path.with_name(f"tampered_{'_'.join(values)}.xlsx")
+    wb.save(out)
+    return out
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        ({"first_row": "abc"}, "模板信息中的行号（first_row/last_row）无效，模板被修改；请重新生成模板后填写"),
+        ({"last_row": "3000000"}, "模板信息中的行号（first_row/last_row）无效，模板被修改；请重新生成模板后填写"),
+        ({"first_row": "1"}, "模板信息中的行号（first_row/last_row）无效，模板被修改；请重新生成模板后填写"),
+        ({"reserve_cell": "ZZ"}, "模板信息中的科室留存单元格“ZZ”无效，模板被修改；请重新生成模板"),
+        ({"dept_pool": "四万"}, "模板信息中的科室奖金总额无效，请重新生成模板"),
+    ],
+)
+def test_edited_metadata_sheet_ends_in_the_rejection_path(env, values, message):
+    """An edited hidden _jixiao sheet is a Chinese rejection with a report, never a traceback."""
+    path = _tamper_metadata(_template(env), **values)
+    r = _rejected(env, path, message)
+    assert r.errors[0].message == f"文件 {path.name}，工作表「_jixiao」：{message}"
+
+
+def test_an_unexpected_failure_still_rejects_with_a_report(env, monkeypatch):
+    """A bug in a check (simulated) rejects the file with a Chinese report; the warehouse is untouched."""
+    import connectors.allocation.validate as validate
+
+    def broken(*args, **kwargs):
+        raise KeyError("boom")
+
+    filled = _fill(_template(env))
+    monkeypatch.setattr(validate.store, "deviation_bound", broken)
+    r = _rejected(env, filled, "文件无法处理（KeyError），未受理")
+    assert r.report_path.with_name(r.report_path.name.replace(".csv", ".txt")).exists()
+
+
+@pytest.mark.parametrize(
+    ("amount", "reason"),
+    [
+        ("1,2,3,4.56", "分配金额“1,2,3,4.56”不是有效金额（千分位逗号只能按三位一组，如 1,234.56）"),
+        ("13,00", "分配金额“13,00”不是有效金额（千分位逗号只能按三位一组，如 1,234.56）"),
+        ("-0.00", "分配金额不能为负数（填写的是 -0.00）"),
+        ("1e4", "分配金额“1e4”不是有效金额"),
+        ("13000.5\u200b0\u200b1", "分配金额“13000.5\\u200b0\\u200b1”超过 2 位小数，金额最多精确到分"),
+    ],
+)
+def test_one_strict_money_parser(env, amount, reason):
+    _rejected(env, _fill(_template(env), amounts={"S001": amount}), reason, row=8, column="L")
+
+
+def test_zero_width_space_does_not_make_a_second_person(env):
+    """工号 S001 and S001+U+200B are the same person after normalisation: a duplicate, not a stranger."""
+    path = _fill(_template(env), extra=[("S001\u200b", "张主任", 0, "", "")])
+    _rejected(env, path, "工号 S001 与第 8 行重复，同一人只能出现一次", column="B")
+
+
+def test_zero_width_reason_is_no_reason(env):
+    with pytest.raises(AllocationError, match="补录必须填写理由"):
+        add_supplement(env["wh"], P, "D01", "S001", "200", reason="\u200b \u200b", recorded_by="李四")

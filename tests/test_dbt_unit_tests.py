@@ -19,6 +19,7 @@ import pytest
 from connectors.bonus_state import ensure_bonus_tables
 from connectors.catalogue import ensure_shipped_catalogues
 from connectors.intake import ensure_dataset_tables
+from connectors.pseudonym_salt import ensure_pseudonym_salt
 from connectors.source_config import load_sources
 from connectors.warehouse import DuckDBWarehouse
 from expectations import ensure_dq_tables
@@ -36,6 +37,7 @@ def _skeleton(wh_path: Path) -> None:
     ensure_shipped_catalogues(wh_path)
     ensure_bonus_tables(wh_path)
     ensure_dq_tables(wh_path)
+    ensure_pseudonym_salt(wh_path, os.environ["JIXIAO_PSEUDONYM_SALT"])  # read by macro pseudonymise
 
 
 @pytest.fixture(scope="module")

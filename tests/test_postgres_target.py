@@ -13,6 +13,7 @@ import pytest
 from connectors.bonus_state import ensure_bonus_tables
 from connectors.extract import extract_system
 from connectors.intake import load_specs
+from connectors.pseudonym_salt import ensure_pseudonym_salt
 from connectors.source_config import load_sources, period_range
 from connectors.warehouse import PostgresWarehouse
 from expectations.store import DDL as DQ_DDL
@@ -59,6 +60,7 @@ def test_dbt_build_on_postgres(small_demo_dir: Path, tmp_path: Path):
             extract_system(load_sources()["his"], period_range("2025-11", "2025-11"), wh, data_dir=small_demo_dir)
             assert wh.query("SELECT count(*) FROM raw_his.fy_sfmx")[0][0] == before
         ensure_bonus_tables(conninfo)  # the bonus workflow tables are dbt sources too
+        ensure_pseudonym_salt(conninfo, os.environ["JIXIAO_PSEUDONYM_SALT"])  # read by macro pseudonymise
         with psycopg.connect(conninfo, autocommit=True) as con:  # and the quality results (source dq)
             con.execute(DQ_DDL[0])
             con.execute(DQ_DDL[1])

@@ -224,7 +224,7 @@ def _validate(path: Path, con: duckdb.DuckDBPyConnection, result: AllocationResu
     reserve_ref = meta.get("reserve_cell") or RESERVE_CELL
     try:
         coordinate_from_string(reserve_ref)
-    except (ValueError, TypeError):
+    except Exception:  # openpyxl's CellCoordinatesException and friends
         add(sheet=META_SHEET, reason=f"模板信息中的科室留存单元格“{show_invisible(reserve_ref)}”无效，模板被修改；请重新生成模板")
         return
 

@@ -8,9 +8,11 @@ from dagster_dbt import DbtCliResource, dbt_assets
 
 from connectors.bonus_state import ensure_bonus_tables
 from connectors.kpi_config import check_kpi_config
+from connectors.pseudonym_salt import ensure_pseudonym_salt
 from expectations import ensure_dq_tables
 from expectations.dbt_results import land_dbt_results
 from expectations.gouji import land_gouji_results_at
+from orchestration import settings
 from orchestration.defs.dbt.project import dbt_project
 from orchestration.defs.dbt.translator import LayerTranslator
 from orchestration.settings import dbt_build_args, warehouse_path
@@ -26,6 +28,7 @@ def jixiao_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     if os.environ.get("JIXIAO_DBT_TARGET", "duckdb") == "duckdb":
         ensure_bonus_tables(warehouse_path())
         ensure_dq_tables(warehouse_path())  # source dq.dq_check_results (int_bonus__blocked_periods)
+        ensure_pseudonym_salt(warehouse_path(), settings.ensure_pseudonym_salt())  # read by macro pseudonymise
     invocation = dbt.cli(dbt_build_args(), context=context, raise_on_error=False)
     yield from invocation.stream()
     # dbt's test outcomes land beside the GX/SQL checks (dq.dq_check_results, layer dbt) — also, and

@@ -10,7 +10,7 @@ renamed as (
     select
         {{ stg_cast('mxxh', 'text') }} as charge_line_id,
         {{ stg_cast('jzlx', 'text') }} as encounter_type,
-        {{ stg_cast('jzh', 'text') }} as encounter_id,
+        {{ stg_cast('jzh', 'pseudo') }} as encounter_id,
         {{ stg_cast('brid', 'pseudo') }} as patient_key,
         {{ stg_cast('sfxmdm', 'text') }} as charge_item_code,
         {{ stg_cast('sfxmmc', 'text') }} as charge_item_name,

@@ -8,7 +8,7 @@ with source as (
 renamed as (
 
     select
-        {{ stg_cast('zyh', 'text') }} as inpatient_id,
+        {{ stg_cast('zyh', 'pseudo') }} as inpatient_id,
         {{ stg_cast('bah', 'pseudo') }} as medical_record_key,
         {{ stg_cast('brid', 'pseudo') }} as patient_key,
         {{ stg_cast('xb', 'text') }} as sex,

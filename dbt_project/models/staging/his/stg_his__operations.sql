@@ -9,7 +9,7 @@ renamed as (
 
     select
         {{ stg_cast('ssjlid', 'text') }} as operation_record_id,
-        {{ stg_cast('zyh', 'text') }} as inpatient_id,
+        {{ stg_cast('zyh', 'pseudo') }} as inpatient_id,
         {{ stg_cast('ssxh', 'int') }} as operation_seq,
         {{ stg_cast('ssczdm', 'text') }} as procedure_code,
         {{ stg_cast('ssczmc', 'text') }} as procedure_name,

@@ -8,7 +8,7 @@ with source as (
 renamed as (
 
     select
-        {{ stg_cast('ghxh', 'text') }} as registration_id,
+        {{ stg_cast('ghxh', 'pseudo') }} as registration_id,
         {{ stg_cast('brid', 'pseudo') }} as patient_key,
         {{ stg_cast('xb', 'text') }} as sex,
         {{ stg_cast('csrq', 'date') }} as birth_date,

@@ -11,7 +11,7 @@ renamed as (
         {{ stg_cast('cfmxxh', 'text') }} as prescription_line_id,
         {{ stg_cast('cfxh', 'text') }} as prescription_id,
         {{ stg_cast('jzlx', 'text') }} as encounter_type,
-        {{ stg_cast('jzh', 'text') }} as encounter_id,
+        {{ stg_cast('jzh', 'pseudo') }} as encounter_id,
         {{ stg_cast('brid', 'pseudo') }} as patient_key,
         {{ stg_cast('kfsj', 'ts') }} as prescribed_at,
         {{ stg_cast('ksdm', 'text') }} as his_dept_code,
