@@ -33,3 +33,8 @@ def ensure_pseudonym_salt(target: str | Path, salt: str) -> None:
             f"INSERT INTO {SCHEMA}.{TABLE} VALUES ('{salt}')",
         ],
     )
+    if "://" not in str(target) and not str(target).startswith(("host=", "dbname=")):
+        # the warehouse holds the salt and the raw patient rows: readable by its owner only
+        for path in (Path(target), Path(f"{target}.wal")):
+            if path.exists():
+                path.chmod(0o600)

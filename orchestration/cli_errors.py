@@ -159,6 +159,10 @@ def run_cli(command) -> None:
                 markup=False,
             )
             sys.exit(3)
+        missing = re.search(r'Table with name "?([\w.]+)"? does not exist', str(exc))
+        if missing:
+            _err.print(f"数据仓库中没有 {missing.group(1)}：请先运行 jixiao demo 或 jixiao run 生成数据{detail}", markup=False)
+            sys.exit(1)
         if "database does not exist" in str(exc):
             _err.print(f"数据仓库不存在：请先运行 jixiao demo 或 jixiao run 生成数据{detail}", markup=False)
             sys.exit(1)

@@ -115,9 +115,9 @@ def kpi_target_direction(row: dict[str, str | None]) -> list[tuple[str, str]]:
     direction = (ind.get("direction") or "").strip()
     name = f"{ind['indicator_code']}（{ind['indicator_name']}）"
     if direction == "higher" and not best > baseline:
-        return [("best", f"指标 {name} 越高越好，最优值 {best} 应大于基准值 {baseline}")]
+        return [("best", f"指标 {name}越高越好，最优值 {best} 应大于基准值 {baseline}")]
     if direction == "lower" and not best < baseline:
-        return [("best", f"指标 {name} 越低越好，最优值 {best} 应小于基准值 {baseline}")]
+        return [("best", f"指标 {name}越低越好，最优值 {best} 应小于基准值 {baseline}")]
     return []
 
 

@@ -392,13 +392,14 @@ def _check_sheet(spec: DatasetSpec, sheet: Sheet, result: IntakeResult, refs: di
             if first != row_number:
                 shown = " / ".join(key)
                 raw_keys = [values[i] for i, c in mapping.items() if c.name in spec.keys and i < len(values)]
+                typed = ""
                 if any(isinstance(v, str) and has_invisible(v) for v in raw_keys):
-                    shown += "（本行含不可见字符：" + "，".join(_shown(v) for v in raw_keys) + "）"
+                    typed = "（本行实际填写的是“" + " / ".join(_shown(v) for v in raw_keys) + "”，含不可见字符）"
                 add(
                     row=row_number,
                     header=key_headers,
                     value=shown,
-                    reason=f"{key_headers}的组合“{shown}”与第 {first} 行重复",
+                    reason=f"{key_headers}的组合“{shown}”与第 {first} 行重复{typed}",
                 )
         result.rows.append(record)
     if result.row_count == 0:

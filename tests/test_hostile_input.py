@@ -1,0 +1,463 @@
+"""Hostile and careless input (恶意与粗心输入, issue 14): the intake never hangs, never silently replaces,
+never injects; every CLI error is one Chinese line; the salt and patient ids stay private.
+
+Every file here is built by the test itself. Each rejection asserts the exact Chinese message, that
+the file left the inbox for quarantine/ with its report, and that the warehouse is unchanged (row
+count and a content hash of every raw_manual table before and after). The 二次分配 side of the same
+rules is in tests/test_allocation.py (same fixtures as its other tests).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import re
+import stat
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import duckdb
+import pytest
+import typer
+from openpyxl import Workbook, load_workbook
+
+from connectors.intake import build_template, ensure_dataset_tables, get_spec, intake_folder
+from orchestration import cli_errors
+from orchestration.cli import app
+
+from conftest import REPO, query_duckdb
+
+HOSTILE = '=HYPERLINK("http://example.invalid/x","点此查看")'
+SAT = ["2025-10", "D0101", "门诊", 120, 95.5]
+
+
+# -- harness --------------------------------------------------------------------------------------------
+class Intake:
+    """An inbox, an intake root and a warehouse that already holds other people's filings."""
+
+    def __init__(self, tmp: Path):
+        self.inbox, self.root, self.wh = tmp / "inbox", tmp / "intake", tmp / "warehouse.duckdb"
+        self.inbox.mkdir()
+        ensure_dataset_tables(self.wh)
+        fill(self.inbox, "满意度_已有.xlsx", [SAT, ["2025-10", "D0102", "住院", 80, 92.25]])
+        fill(self.inbox, "核减_已有.xlsx", [["2025-10", "D0101", "病历质量", "100", "甲级病历率不达标", "张三"]],
+             "dept_penalty")  # fmt: skip
+        assert [r.status for r in self.take()] == ["accepted", "accepted"]
+
+    def take(self):
+        return intake_folder(self.inbox, self.wh, self.root)
+
+    def state(self) -> dict[str, tuple[int, str]]:
+        """(rows, md5 of the rows in order) of every raw_manual table but the attempt log."""
+        tables = [r[0] for r in query_duckdb(self.wh, "SELECT table_name FROM information_schema.tables "
+                                             "WHERE table_schema = 'raw_manual' AND table_name <> '_intake_log'")]  # fmt: skip
+        return {
+            t: query_duckdb(self.wh, f"SELECT count(*), coalesce(md5(string_agg(x::varchar, '|' ORDER BY x::varchar)), '') "
+                                     f"FROM (SELECT * EXCLUDE (_extracted_at) FROM raw_manual.{t}) x")[0]  # fmt: skip
+            for t in sorted(tables)
+        }
+
+    def rejected(self, path: Path) -> list[str]:
+        """Take ``path`` in; assert it was quarantined with its report and changed nothing; its messages."""
+        before = self.state()
+        (result,) = self.take()
+        assert result.status == "rejected", result.messages
+        assert not path.exists(), "a rejected file must leave the inbox"
+        assert result.stored_path.parent == self.root / "quarantine" and result.stored_path.exists()
+        assert result.report_path.exists() and Path(str(result.stored_path) + ".errors.txt").exists()
+        assert self.state() == before
+        return result.messages
+
+
+@pytest.fixture
+def intake(tmp_path: Path) -> Intake:
+    return Intake(tmp_path)
+
+
+def fill(folder: Path, name: str, rows: list[list], dataset: str = "dept_satisfaction") -> Path:
+    path = build_template(dataset, folder / name)
+    wb = load_workbook(path)
+    ws = wb[get_spec(dataset).sheet]
+    for row in rows:
+        ws.append(row)
+    wb.save(path)
+    return path
+
+
+# -- 3. hidden and extra sheets -------------------------------------------------------------------------
+def test_a_hidden_template_sheet_is_refused_not_loaded(intake):
+    path = fill(intake.inbox, "满意度_隐藏.xlsx", [["2025-10", "D0101", "门诊", 1, 1]])
+    wb = load_workbook(path)
+    wb["科室满意度"].sheet_state = "hidden"
+    visible = wb.create_sheet("Sheet1", 0)
+    visible.append(["统计期间", "科室编码", "调查类型", "样本量", "满意度得分"])
+    visible.append(SAT)
+    wb.active = 0
+    wb.save(path)
+    assert intake.rejected(path) == [
+        "文件 满意度_隐藏.xlsx，工作表「科室满意度」：工作表「科室满意度」是隐藏的工作表，其内容在 Excel 中看不到，不予读取；"
+        "请取消隐藏并核对内容后重新提交"
+    ]
+
+
+def test_extra_sheets_are_named_as_ignored(intake):
+    path = fill(intake.inbox, "满意度_多表.xlsx", [["2025-10", "D0103", "员工", 30, 88]])
+    wb = load_workbook(path)
+    wb.create_sheet("备注").append(["2025-10", "D0104", "员工", 1, 1])
+    wb.create_sheet("旧数据").sheet_state = "hidden"
+    wb.save(path)
+    (result,) = intake.take()
+    assert result.status == "accepted" and (result.added, result.replaced, result.removed) == (1, 0, 0)
+    assert result.notes == [
+        "已忽略多余的工作表「备注」（只读取工作表「科室满意度」）",
+        "已忽略隐藏工作表「旧数据」（只读取工作表「科室满意度」）",
+    ]
+
+
+# -- 4. replacement scope (the other side: tests/test_intake.py) ------------------------------------------
+def test_a_one_row_file_replaces_one_row_and_says_so(intake):
+    fill(intake.inbox, "满意度_一行.xlsx", [["2025-10", "D0101", "门诊", 121, 96]])
+    (result,) = intake.take()
+    assert (result.row_count, result.added, result.replaced, result.removed) == (1, 0, 1, 0)
+    assert query_duckdb(intake.wh, "SELECT count(*) FROM raw_manual.dept_satisfaction") == [(2,)]
+
+
+def test_cli_states_rows_added_replaced_removed(intake, monkeypatch, capsys):
+    monkeypatch.setenv("JIXIAO_DATA_DIR", str(intake.wh.parent))
+    monkeypatch.setenv("JIXIAO_WAREHOUSE", str(intake.wh))
+    path = fill(intake.inbox, "满意度_一行.xlsx", [["2025-10", "D0101", "门诊", 121, 96]])
+    assert _main(["intake", "load", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "已入库 满意度_一行.xlsx：1 行（新增 0、替换 1、删除 0，按键替换），期间 2025-10" in out
+
+
+# -- 2, 6, 7, 9, 11: one malformed file each --------------------------------------------------------------
+PEN = "dept_penalty"
+CASES = {
+    "zero-width key is a duplicate": (PEN, [["2025-10", "D0102", "院感检查", "10", "手卫生", ""],
+                                            ["2025-10", "D0102", "院感检查\u200b", "20", "手卫生", ""]],
+        ["文件 核减_x.xlsx，工作表「科室核减」，第 3 行：统计期间、科室编码、核减项目的组合“2025-10 / D0102 / 院感检查”"
+         "与第 2 行重复（本行实际填写的是“2025-10 / D0102 / 院感检查\\u200b”，含不可见字符）"]),
+    "zero-width required text is empty": (PEN, [["2025-10", "D0102", "院感检查", "10", "\u200b\u200b", ""]],
+        ["文件 核减_x.xlsx，工作表「科室核减」，第 2 行，E 列「原因说明」：必填项不能为空（单元格只有空白或不可见字符“\\u200b\\u200b”）"]),
+    "money: thousands separator not in threes": (PEN, [["2025-10", "D0102", "院感检查", "1,00", "手卫生", ""]],
+        ["文件 核减_x.xlsx，工作表「科室核减」，第 2 行，D 列「核减金额」：金额“1,00”不是有效金额（千分位逗号只能按三位一组，如 1,234.56）"]),
+    "money: negative zero": (PEN, [["2025-10", "D0102", "院感检查", "-0.00", "手卫生", ""]],
+        ["文件 核减_x.xlsx，工作表「科室核减」，第 2 行，D 列「核减金额」：金额不能为负数（填写的是 -0.00）"]),
+    "parent department": ("dept_satisfaction", [["2025-10", "D01", "门诊", 10, 90]],
+        ["文件 核减_x.xlsx，工作表「科室满意度」，第 2 行，B 列「科室编码」：值“D01”是上级科室（非核算单元），请填写其下属核算科室的编码"]),
+    "period in the future": ("dept_satisfaction", [["2099-01", "D0101", "门诊", 10, 90]],
+        [re.compile(r"^文件 核减_x\.xlsx，工作表「科室满意度」，第 2 行，A 列「统计期间」：期间“2099-01”晚于当前日期 \d{4}-\d{2}，"
+                    r"最晚可填 \d{4}-\d{2}（不能填报未来期间）$")]),
+    "unknown indicator": ("kpi_target", [["2025", "D0101", "K99", "0.3", "", "", ""]],
+        ["文件 核减_x.xlsx，工作表「科室目标值」，第 2 行，C 列「指标编码」：“K99”不是指标库中启用的指标编码（seeds/kpi/kpi_indicators.csv）"]),
+    "baseline better than best": ("kpi_target", [["2025", "D0101", "K01", "", "0.5", "0.2", ""]],
+        ["文件 核减_x.xlsx，工作表「科室目标值」，第 2 行，F 列「最优值」：指标 K01（三四级手术占比）越高越好，最优值 0.2 应大于基准值 0.5"]),
+    "negative filed value": ("filed_indicator", [["2025", "filed_emr_level", "-3", "", ""]],
+        ["文件 核减_x.xlsx，工作表「医院填报指标」，第 2 行，C 列「指标值」：值“-3”小于最小值 0"]),
+    "filed code that is not filed": ("filed_indicator", [["2025", "ip_discharges", "3", "", ""]],
+        ["文件 核减_x.xlsx，工作表「医院填报指标」，第 2 行，B 列「指标编码」：“ip_discharges”不是需医院填报的指标编码"
+         "（seeds/national/national_components.csv 中 source_kind=filed 的项）"]),
+    "formula without a cached value": ("dept_satisfaction", [["2025-10", "D0103", "门诊", "=10*12", 90]],
+        ["文件 核减_x.xlsx，工作表「科室满意度」，第 2 行，D 列「样本量」：单元格是公式，但文件中没有保存计算结果"
+         "（文件不是用 Excel 保存的）；请在 Excel 中打开、保存后重新提交，或直接填写数值"]),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_malformed_file_is_quarantined_with_the_exact_message(intake, case):
+    dataset, rows, expected = CASES[case]
+    messages = intake.rejected(fill(intake.inbox, "核减_x.xlsx", rows, dataset))
+    assert len(messages) == len(expected), messages
+    for got, want in zip(messages, expected, strict=True):
+        assert want.match(got) if isinstance(want, re.Pattern) else got == want, got
+
+
+def test_error_report_csv_never_carries_a_live_formula(intake):
+    """The value column of .errors.csv shows what the user typed, prefixed so Excel shows it as text."""
+    path = intake.inbox / "满意度_注入.csv"  # in a CSV the text arrives as typed
+    with path.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows([["统计期间", "科室编码", "调查类型", "样本量", "满意度得分"], ["2025-10", HOSTILE, "门诊", 10, 90]])
+    assert intake.rejected(path) == [
+        f"文件 满意度_注入.csv，第 2 行，B 列「科室编码」：值“{HOSTILE}”不是有效的科室编码（科室字典中不存在或已停用）"
+    ]
+    report = next((intake.root / "quarantine").glob("*满意度_注入.csv.errors.csv"))
+    with report.open(encoding="utf-8-sig") as f:
+        rows = list(csv.reader(f))
+    assert rows[1][5] == "'" + HOSTILE
+    assert all(not cell.startswith(("=", "+", "@")) for row in rows for cell in row)
+
+
+def test_row_limit_is_configurable_and_streamed(intake, monkeypatch):
+    monkeypatch.setenv("JIXIAO_UPLOAD_MAX_ROWS", "5")
+    path = intake.inbox / "满意度_多行.csv"
+    with path.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows([["统计期间", "科室编码", "调查类型", "样本量", "满意度得分"]] + [SAT] * 9)
+    assert intake.rejected(path) == [
+        "文件 满意度_多行.csv：工作表的行数 6 超过上限 5（JIXIAO_UPLOAD_MAX_ROWS）；请删除表格下方多余的内容（含格式）后重新提交"
+    ]
+
+
+def test_an_unreadable_limit_setting_is_a_chinese_error(intake, monkeypatch):
+    monkeypatch.setenv("JIXIAO_UPLOAD_MAX_BYTES", "十兆")
+    path = fill(intake.inbox, "满意度_x.xlsx", [SAT])
+    (result,) = intake.take()
+    assert result.status == "rejected" and not path.exists()
+    assert result.messages == ["文件 满意度_x.xlsx：文件无法处理（UploadLimitsError），已退回；请联系绩效办数据组查看日志"]
+
+
+# -- 2. bombs: rejected in ≤ 5 s and ≤ 300 MB peak, measured in a process of their own ----------------------
+def _dimension_bomb(folder: Path, keep_dimension: bool) -> Path:
+    path = folder / ("满意度_维度炸弹.xlsx" if keep_dimension else "满意度_无维度炸弹.xlsx")
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "科室满意度"
+    ws.append(["统计期间", "科室编码", "调查类型", "样本量", "满意度得分"])
+    ws["XFD1048576"] = "x"
+    wb.save(path)
+    if not keep_dimension:  # a sheet may omit <dimension>: the streaming reader must stop by itself
+        tmp = path.with_suffix(".tmp")
+        with zipfile.ZipFile(path) as src, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as dst:
+            for item in src.infolist():
+                data = src.read(item)
+                if item.filename.startswith("xl/worksheets/"):
+                    data = re.sub(rb"<dimension[^>]*/>", b"", data)
+                dst.writestr(item, data)
+        tmp.replace(path)
+    return path
+
+
+def _zip_bomb(folder: Path) -> Path:
+    """A valid template plus one member that inflates to 300 MB (≈ 0.3 MB on disk)."""
+    path = fill(folder, "满意度_压缩炸弹.xlsx", [SAT])
+    chunk = b" " * (1 << 20)
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED, compresslevel=9) as zf, zf.open("xl/bomb.xml", "w") as f:
+        for _ in range(300):
+            f.write(chunk)
+    return path
+
+
+_MEASURE = """
+import json, resource, sys, time
+from pathlib import Path
+from connectors.intake import intake_folder
+t = time.perf_counter()
+results = intake_folder(Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]))
+print(json.dumps({"seconds": time.perf_counter() - t,
+                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                  "status": [r.status for r in results], "messages": [m for r in results for m in r.messages]},
+                 ensure_ascii=False))
+"""
+
+
+@pytest.mark.parametrize(
+    ("build", "message"),
+    [
+        (lambda d: _dimension_bomb(d, True),
+         "文件 满意度_维度炸弹.xlsx：工作表的行数 1,048,576 超过上限 50,000（声明的区域为 A1:XFD1048576）"
+         "（JIXIAO_UPLOAD_MAX_ROWS）；请删除表格下方多余的内容（含格式）后重新提交"),
+        (lambda d: _dimension_bomb(d, False),
+         "文件 满意度_无维度炸弹.xlsx：工作表「科室满意度」的行数 50,001 超过上限 50,000（JIXIAO_UPLOAD_MAX_ROWS）；"
+         "请删除表格下方多余的内容（含格式）后重新提交"),
+        (_zip_bomb,
+         "文件 满意度_压缩炸弹.xlsx：Excel 文件解压后共 300.0 MB，超过上限 100.0 MB（JIXIAO_UPLOAD_MAX_UNCOMPRESSED_BYTES）；"
+         "文件可能损坏或被构造（压缩炸弹），未读取其内容"),
+    ],
+    ids=["dimension-bomb", "dimension-bomb-without-dimension", "zip-bomb"],
+)
+def test_bombs_are_rejected_fast_and_small(tmp_path, build, message):
+    inbox, root, wh = tmp_path / "inbox", tmp_path / "intake", tmp_path / "warehouse.duckdb"
+    inbox.mkdir()
+    ensure_dataset_tables(wh)
+    path = build(inbox)
+    size_kb = path.stat().st_size / 1024
+    proc = subprocess.run([sys.executable, "-c", _MEASURE, str(inbox), str(wh), str(root)],
+                          cwd=REPO, capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    got = json.loads(proc.stdout.strip().splitlines()[-1])
+    print(f"{path.name}: {size_kb:.1f} KB, rejected in {got['seconds']:.2f} s, peak {got['peak_mb']:.0f} MB")
+    assert got["status"] == ["rejected"] and got["messages"] == [message]
+    assert got["seconds"] <= 5 and got["peak_mb"] <= 300
+    assert not path.exists() and len(list((root / "quarantine").glob("*.errors.csv"))) == 1
+
+
+# -- 8. every CLI command, given a malformed option ---------------------------------------------------------
+def _commands(group=None, path=()) -> list[tuple[str, ...]]:
+    group = group or typer.main.get_command(app)
+    out = []
+    for name, cmd in sorted(group.commands.items()):
+        if hasattr(cmd, "commands"):
+            out += _commands(cmd, (*path, name))
+        else:
+            out.append((*path, name))
+    return out
+
+
+COMMANDS = _commands()
+
+
+def _main(argv: list[str]) -> int:
+    """``jixiao argv`` in this process through the real entry point; its exit code."""
+    old = sys.argv
+    sys.argv = ["jixiao", *argv]
+    try:
+        cli_errors.run_cli(typer.main.get_command(app))
+    except SystemExit as exc:
+        return exc.code or 0
+    finally:
+        sys.argv = old
+    return 0
+
+
+def _malformed() -> list[tuple[tuple[str, ...], str]]:
+    """(command, malformed option) pairs: an unknown option for every command, and a wrong value for
+    every option that takes a period, a number or a choice."""
+    cases = []
+    group = typer.main.get_command(app)
+    for path in COMMANDS:
+        cmd = group
+        for part in path:
+            cmd = cmd.commands[part]
+        cases.append((path, "--没有这个选项"))
+        for p in cmd.params:
+            if getattr(p, "param_type_name", "") != "option" or getattr(p, "is_flag", False):
+                continue
+            help_text = p.help or ""
+            if "YYYY-MM" in help_text and "YYYY-MM-DD" not in help_text and not p.multiple:
+                cases.append((path, f"{p.opts[0]}=2025-13"))
+            elif type(p.default) is int:
+                cases.append((path, f"{p.opts[0]}=十"))
+    return cases
+
+
+MALFORMED = _malformed()
+
+
+def test_every_command_is_covered():
+    assert len(COMMANDS) >= 35 and ("bonus", "audit") in COMMANDS and ("intake", "load") in COMMANDS
+    assert sum(1 for _, opt in MALFORMED if "2025-13" in opt) >= 15
+
+
+@pytest.mark.parametrize(("path", "option"), MALFORMED, ids=[f"{' '.join(p)} {o}" for p, o in MALFORMED])
+def test_malformed_option_is_one_chinese_line(path, option, capsys, tmp_path, monkeypatch):
+    monkeypatch.setenv("JIXIAO_DATA_DIR", str(tmp_path))
+    code = _main([*path, option])
+    out, err = capsys.readouterr()
+    lines = (err or out).strip().splitlines()
+    assert code != 0 and len(lines) == 1, (code, out, err)
+    assert "Traceback" not in out + err and "Error" not in out + err
+    if option == "--period=2025-13" and path[0] == "report":  # the report command checks its periods itself
+        assert code == 1 and lines[0].startswith("期间「2025-13」无效：应为 YYYY-MM"), lines
+    elif "2025-13" in option:
+        assert code == 2 and lines[0].startswith("命令行错误："), lines
+        assert "“2025-13”不是有效期间，应为 YYYY-MM（如 2025-10，月份 01–12）" in lines[0] or "缺少选项" in lines[0]
+    elif "没有这个选项" in option:
+        assert code == 2 and lines[0] == f"命令行错误：没有选项 --没有这个选项（用 jixiao {' '.join(path)} --help 查看用法）"
+
+
+def test_the_entry_point_is_wired(tmp_path):
+    """The installed console script goes through the same handler (one subprocess for all)."""
+    env = {**os.environ, "JIXIAO_DATA_DIR": str(tmp_path)}
+    proc = subprocess.run([sys.executable, "-m", "orchestration.cli", "kpi", "show", "--period", "2025-13", "--dept", "D0101"],
+                          cwd=REPO, env=env, capture_output=True, text=True)  # fmt: skip
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert proc.stderr.strip() == (
+        "命令行错误：--period 的值无效：“2025-13”不是有效期间，应为 YYYY-MM（如 2025-10，月份 01–12）"
+        "（用 jixiao kpi show --help 查看用法）"
+    )
+
+
+def test_failures_are_one_line_and_logged(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("JIXIAO_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("JIXIAO_WAREHOUSE", str(tmp_path / "warehouse.duckdb"))
+    # an unknown table used to extract nothing and exit 0
+    assert _main(["extract", "--system", "his", "--table", "bogus", "--period", "2025-01"]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("出错：源系统 his 没有表 bogus；可选：GY_KSDM、")
+    log = (tmp_path / "logs" / "jixiao.log").read_text(encoding="utf-8")
+    assert "Traceback" in log and "ValueError: 源系统 his 没有表 bogus" in log
+    assert stat.S_IMODE((tmp_path / "logs" / "jixiao.log").stat().st_mode) == 0o600
+    # a missing warehouse
+    assert _main(["explain", "points", "--period", "2025-10", "--dept", "D0101"]) == 1
+    assert capsys.readouterr().err.startswith(
+        "数据仓库中没有 marts.dim_department：请先运行 jixiao demo 或 jixiao run 生成数据（详情见日志 "
+    )
+
+
+def test_a_locked_warehouse_is_one_line(tmp_path, monkeypatch, capsys):
+    """A second writer (another jixiao run, a Dagster job) holds the warehouse: exit 3, one line."""
+    wh = tmp_path / "warehouse.duckdb"
+    duckdb.connect(str(wh)).close()
+    holder = subprocess.Popen([sys.executable, "-c", f"import duckdb, time; c = duckdb.connect({str(wh)!r}); "
+                               "print('held', flush=True); time.sleep(60)"], stdout=subprocess.PIPE, text=True)  # fmt: skip
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        monkeypatch.setenv("JIXIAO_DATA_DIR", str(tmp_path))
+        monkeypatch.setenv("JIXIAO_WAREHOUSE", str(wh))
+        file = fill(tmp_path, "满意度_锁.xlsx", [SAT])
+        assert _main(["intake", "load", str(file)]) == 3
+        err = capsys.readouterr().err.strip().splitlines()
+        assert len(err) == 1 and err[0].startswith(
+            "数据仓库正被另一个进程使用（如另一个 jixiao run、Dagster 作业或打开的客户端），请等其结束后重试（详情见日志 "
+        )
+        assert file.exists()  # nothing happened to the file
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def test_redact_hides_passwords_in_messages():
+    assert cli_errors.redact("connection to postgresql://jx:s3cret@10.0.0.1/his failed") == (
+        "connection to postgresql://jx:***@10.0.0.1/his failed"
+    )
+
+
+# -- 10. the salt and patient identifiers after a real pipeline run -----------------------------------------
+def test_salt_is_in_no_dbt_artefact_and_nothing_readable_by_others_holds_it(small_built):
+    salt = small_built.env["JIXIAO_PSEUDONYM_SALT"].encode()
+    target = Path(small_built.env.get("DBT_TARGET_PATH", small_built.data / "target"))
+    holders = []
+    for folder in {small_built.data, target, REPO / "dbt_project" / "target", REPO / "dbt_project" / "logs"}:
+        for path in folder.rglob("*") if folder.exists() else ():
+            if path.is_file() and not path.is_symlink() and salt in path.read_bytes():
+                holders.append(path)
+    in_dbt = [p for p in holders if target in p.parents or "dbt_project" in p.parts]
+    assert in_dbt == [], in_dbt
+    readable = [p for p in holders if stat.S_IMODE(p.stat().st_mode) & 0o077]
+    assert readable == [], [(p, oct(p.stat().st_mode)) for p in readable]
+    assert {p.name for p in holders} <= {".pseudonym_salt", "warehouse.duckdb", "warehouse.duckdb.wal"}
+
+
+#: every staging column that identifies a patient or one of his stays, and the raw column it comes from
+IDENTIFIERS = {
+    ("stg_his__admissions", "inpatient_id"): ("raw_his", "zy_rydj", "zyh"),
+    ("stg_his__admissions", "patient_key"): ("raw_his", "zy_rydj", "brid"),
+    ("stg_his__discharge_abstracts", "inpatient_id"): ("raw_his", "ba_syjl", "zyh"),
+    ("stg_his__discharge_abstracts", "medical_record_key"): ("raw_his", "ba_syjl", "bah"),
+    ("stg_his__discharge_abstracts", "patient_key"): ("raw_his", "ba_syjl", "brid"),
+    ("stg_his__operations", "inpatient_id"): ("raw_his", "ba_ssjl", "zyh"),
+    ("stg_his__outpatient_registrations", "registration_id"): ("raw_his", "mz_ghjl", "ghxh"),
+    ("stg_his__outpatient_registrations", "patient_key"): ("raw_his", "mz_ghjl", "brid"),
+    ("stg_his__charge_lines", "encounter_id"): ("raw_his", "fy_sfmx", "jzh"),
+    ("stg_his__charge_lines", "patient_key"): ("raw_his", "fy_sfmx", "brid"),
+    ("stg_his__prescription_lines", "encounter_id"): ("raw_his", "cf_cfmx", "jzh"),
+    ("stg_his__prescription_lines", "patient_key"): ("raw_his", "cf_cfmx", "brid"),
+}
+
+
+def test_no_clear_patient_identifier_in_staging_or_later(small_built):
+    for (model, column), (schema, table, raw_column) in IDENTIFIERS.items():
+        rows, hashed, clear = small_built.query(
+            f"SELECT count(*), count(*) FILTER (WHERE regexp_full_match({column}, '[0-9a-f]{{32}}')), "
+            f"count(*) FILTER (WHERE {column} IN (SELECT {raw_column} FROM {schema}.{table})) "
+            f"FROM staging.{model} WHERE {column} IS NOT NULL"
+        )[0]
+        assert rows > 0 and hashed == rows and clear == 0, (model, column, rows, hashed, clear)
+    # no column of any later model carries a raw identifier's name
+    names = {r[0] for r in small_built.query(
+        "SELECT DISTINCT column_name FROM information_schema.columns "
+        "WHERE table_schema IN ('staging', 'intermediate', 'marts')")}  # fmt: skip
+    assert not names & {"brid", "zyh", "ghxh", "jzh", "bah", "patient_name", "id_card_no"}
