@@ -10,6 +10,7 @@
 | DAGSTER_HOME | Dagster instance (run history) | $JIXIAO_DATA_DIR/dagster_home |
 | JIXIAO_SRC_<SYSTEM>_URL / _ODBC | source connections (see connectors/sources/*.yml) | demo SQLite files |
 | JIXIAO_DBT_UNIT_TESTS | ``include`` runs the dbt unit tests inside pipeline builds; ``exclude`` leaves them to the test suite | exclude |
+| JIXIAO_UPLOAD_MAX_BYTES, _UNCOMPRESSED_BYTES, _ROWS, _COLUMNS | limits on an uploaded file (connectors/upload_limits.py) | 10 MB, 100 MB, 50,000, 200 |
 | DBT_TARGET_PATH | dbt's artefact folder (manifest, run_results.json); relative paths are below dbt_project/ | target |
 """
 

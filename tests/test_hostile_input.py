@@ -461,3 +461,56 @@ def test_no_clear_patient_identifier_in_staging_or_later(small_built):
         "SELECT DISTINCT column_name FROM information_schema.columns "
         "WHERE table_schema IN ('staging', 'intermediate', 'marts')")}  # fmt: skip
     assert not names & {"brid", "zyh", "ghxh", "jzh", "bah", "patient_name", "id_card_no"}
+    # and the patient's name is not even extracted (connectors/sources/his.yml)
+    assert small_built.query("SELECT count(*) FROM information_schema.columns WHERE column_name = 'brxm'") == [(0,)]
+
+
+# -- 1. no formula from user text in any workbook the project writes -----------------------------------------
+#: the only formulas the project writes itself (connectors.produced_files.set_formula): totals of a
+#: column, the 差额 of the 二次分配 template and 分配合计 + 科室留存 of its print
+AUTHORED = re.compile(r"^=(SUM\([A-Z]{1,3}\d+:[A-Z]{1,3}\d+\)|ROUND\(C3-I3-C4,2\)|I\d+\+H3)$")
+
+
+def _all_formulas(path: Path) -> list[tuple[str, str, str]]:
+    wb = load_workbook(path)
+    return [(ws.title, c.coordinate, c.value) for ws in wb.worksheets for row in ws.iter_rows() for c in row
+            if c.data_type == "f"]  # fmt: skip
+
+
+def test_every_generated_workbook_holds_only_the_projects_own_formulas(small_built, tmp_path):
+    """Every workbook the demo leaves and every one the commands write from its data, with a
+    hostile 说明/理由 in the warehouse: each formula cell is one the project authored."""
+    data = small_built.copy_to(tmp_path / "data").data
+    con = duckdb.connect(str(data / "warehouse.duckdb"))
+    try:  # a department's hostile text, as if it had come through an approved 二次分配
+        con.execute(
+            "INSERT INTO marts.fct_staff_bonus SELECT period, perf_dept_code, perf_dept_code, 'allocation', '1', "
+            "staff_id, staff_name, suggested_amount, suggested_amount, 'v-hostile', ? "
+            "FROM marts.fct_allocation_suggestions WHERE period = '2025-11' LIMIT 3",
+            [HOSTILE],
+        )
+        hostile_rows = con.execute("SELECT count(*) FROM marts.fct_staff_bonus WHERE reason = ?", [HOSTILE]).fetchone()[0]
+    finally:
+        con.close()
+    assert hostile_rows > 0
+    out = tmp_path / "out"
+    commands = [
+        ["report", "performance", "--period", "2025-11", "--out", str(out / "绩效报表.xlsx")],
+        ["report", "business", "--period", "2025-11", "--out", str(out / "经营分析报表.xlsx")],
+        ["allocation", "template", "--period", "2025-11", "--out", str(out / "templates")],
+        ["national", "report", "--year", "2025", "--out", str(out / "国考.xlsx")],
+        ["mapping", "suggest", "--output", str(out / "对照审核.xlsx")],
+        *(["intake", "template", d, str(out / f"{d}.xlsx")] for d in ("dept_satisfaction", "dept_penalty",
+                                                                         "filed_indicator", "kpi_target")),
+    ]  # fmt: skip
+    for args in commands:
+        proc = subprocess.run([sys.executable, "-m", "orchestration.cli", *args], cwd=REPO,
+                              env={**small_built.env, "JIXIAO_DATA_DIR": str(data)}, capture_output=True, text=True)  # fmt: skip
+        assert proc.returncode == 0, (args, proc.stdout[-2000:], proc.stderr[-2000:])
+    books = sorted(out.rglob("*.xlsx")) + sorted(data.rglob("*.xlsx"))
+    assert len(books) >= 9 + 33, [b.name for b in books]
+    bad = [(b.name, f) for b in books for f in _all_formulas(b) if not AUTHORED.match(f[2])]
+    assert bad == []
+    report = load_workbook(out / "绩效报表.xlsx")
+    shown = [c for ws in report.worksheets for row in ws.iter_rows() for c in row if c.value == HOSTILE]
+    assert shown and all(c.data_type == "s" for c in shown)
