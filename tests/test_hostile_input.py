@@ -514,3 +514,23 @@ def test_every_generated_workbook_holds_only_the_projects_own_formulas(small_bui
     report = load_workbook(out / "绩效报表.xlsx")
     shown = [c for ws in report.worksheets for row in ws.iter_rows() for c in row if c.value == HOSTILE]
     assert shown and all(c.data_type == "s" for c in shown)
+
+
+def test_a_month_whose_bonus_is_issued_takes_no_more_filings(intake):
+    """核减 for a closed month would change a bonus already paid: refused, with the way to reopen."""
+    con = duckdb.connect(str(intake.wh))
+    try:
+        con.execute("CREATE SCHEMA bonus_ops")
+        con.execute("CREATE TABLE bonus_ops.period_status (period varchar, status varchar, changed_at timestamp, "
+                    "changed_by varchar)")  # fmt: skip
+        con.execute("INSERT INTO bonus_ops.period_status VALUES ('2025-09', 'issued', '2025-10-20 10:00', '李四'), "
+                    "('2025-10', 'issued', '2025-11-20 10:00', '李四'), ('2025-10', 'draft', '2025-11-25 09:00', '李四')")  # fmt: skip
+    finally:
+        con.close()
+    path = fill(intake.inbox, "核减_关账.xlsx", [["2025-09", "D0102", "院感检查", "10", "手卫生", ""]], PEN)
+    assert intake.rejected(path) == [
+        "文件 核减_关账.xlsx，工作表「科室核减」，第 2 行，A 列「统计期间」：期间 2025-09 的奖金已发放（已关账），"
+        "不能再填报科室核减；如需更正，请绩效办先重新开放该期间（jixiao reopen）"
+    ]
+    fill(intake.inbox, "核减_重开.xlsx", [["2025-10", "D0102", "院感检查", "10", "手卫生", ""]], PEN)  # reopened
+    assert [r.status for r in intake.take()] == ["accepted"]

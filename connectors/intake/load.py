@@ -115,8 +115,9 @@ def intake_file(
     path, intake_root = Path(path), Path(intake_root)
     attempted_at = datetime.now().replace(microsecond=0)
     stamp = f"{attempted_at:%Y%m%d-%H%M%S}"
+    closed = issued_periods(warehouse_path)  # a warehouse failure raises here; the file stays
     try:
-        result = validate_file(path, dataset, department_codes=department_codes)
+        result = validate_file(path, dataset, department_codes=department_codes, closed_periods=closed)
     except Exception as exc:  # a reader or checker bug must not leave the file in the inbox
         log.exception("intake: unexpected failure while checking %s", path.name)
         result = IntakeResult(file=path.name, path=path, dataset=dataset, status="invalid")
@@ -138,6 +139,20 @@ def intake_file(
             result.report_path = write_error_report(result, result.stored_path, attempted_at)
         _log_attempt(wh, result, attempted_at)
     return result
+
+
+def issued_periods(warehouse_path: Path | str) -> frozenset[str]:
+    """Months whose bonus is issued (已发放): the latest status in ``bonus_ops.period_status``."""
+    if not Path(warehouse_path).exists():
+        return frozenset()
+    with DuckDBWarehouse(warehouse_path, read_only=True) as wh:
+        if not wh.table_exists("bonus_ops", "period_status"):
+            return frozenset()
+        rows = wh.query(
+            "SELECT period FROM (SELECT period, status, row_number() OVER (PARTITION BY period "
+            "ORDER BY changed_at DESC NULLS LAST) AS n FROM bonus_ops.period_status) WHERE n = 1 AND status = 'issued'"
+        )
+    return frozenset(r[0] for r in rows)
 
 
 def inbox_files(inbox: Path | str) -> list[Path]:

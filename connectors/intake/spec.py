@@ -21,7 +21,9 @@ DATASETS_DIR = Path(__file__).parent / "datasets"
 COLUMN_TYPES = ("period", "date", "string", "integer", "decimal", "money", "enum")
 _NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 _SHEET_FORBIDDEN = set("[]:*?/\\")
-_DATASET_KEYS = {"dataset", "label", "sheet", "file_prefixes", "period_column", "columns", "keys", "checks"}
+_DATASET_KEYS = {
+    "dataset", "label", "sheet", "file_prefixes", "period_column", "columns", "keys", "checks", "closed_with_bonus",
+}
 _COLUMN_KEYS = {
     "name",
     "header",
@@ -68,6 +70,8 @@ class DatasetSpec:
     keys: tuple[str, ...]
     file_prefixes: tuple[str, ...] = ()
     checks: tuple[str, ...] = ()  # row checks of connectors/intake/references.py
+    #: a month whose bonus is issued (已发放, bonus_ops.period_status) takes no more rows of this dataset
+    closed_with_bonus: bool = False
 
     @property
     def column_names(self) -> list[str]:
@@ -202,6 +206,9 @@ def parse_spec(raw, source: str = "<spec>") -> DatasetSpec:
     checks = raw.get("checks") or []
     if not isinstance(checks, list) or any(c not in ROW_CHECKS for c in checks):
         raise SpecError(f"{source}: checks 应为列表，可选：{', '.join(ROW_CHECKS)}，收到 {checks!r}")
+    closed = raw.get("closed_with_bonus", False)
+    if not isinstance(closed, bool):
+        raise SpecError(f"{source}: closed_with_bonus 应为 true/false")
     return DatasetSpec(
         dataset=dataset,
         label=str(raw["label"]),
@@ -211,6 +218,7 @@ def parse_spec(raw, source: str = "<spec>") -> DatasetSpec:
         keys=tuple(keys),
         file_prefixes=tuple(str(p) for p in prefixes),
         checks=tuple(checks),
+        closed_with_bonus=closed,
     )
 
 

@@ -290,7 +290,9 @@ def _pick_sheet(sheets: list[Sheet], spec: DatasetSpec, result: IntakeResult) ->
     return chosen
 
 
-def _check_sheet(spec: DatasetSpec, sheet: Sheet, result: IntakeResult, refs: dict[str, Reference]) -> None:
+def _check_sheet(
+    spec: DatasetSpec, sheet: Sheet, result: IntakeResult, refs: dict[str, Reference], closed: Collection[str]
+) -> None:
     def add(**fields) -> None:
         result.add_error(sheet=sheet.name, **fields)
 
@@ -358,6 +360,11 @@ def _check_sheet(spec: DatasetSpec, sheet: Sheet, result: IntakeResult, refs: di
                         "请在 Excel 中打开、保存后重新提交，或直接填写数值"
                     )
                 record[col.name] = parse_cell(col, raw, refs)
+                if col.name == spec.period_column and record[col.name] in closed:
+                    raise _Invalid(
+                        f"期间 {record[col.name]} 的奖金已发放（已关账），不能再填报{spec.label}；"
+                        "如需更正，请绩效办先重新开放该期间（jixiao reopen）"
+                    )
             except _Invalid as exc:
                 add(
                     row=row_number,
@@ -417,11 +424,13 @@ def validate_file(
     *,
     department_codes: Collection[str] | None = None,
     max_errors: int = MAX_ERRORS,
+    closed_periods: Collection[str] = (),
 ) -> IntakeResult:
     """Validate a filled .xlsx/.csv; nothing is written anywhere.
 
     ``dataset`` is inferred from the sheet name or the file-name prefix when not given.
     ``department_codes`` defaults to the accounting units active today in the department seed.
+    ``closed_periods``: months whose bonus is issued; datasets with ``closed_with_bonus`` refuse them.
     """
     path = Path(path)
     result = IntakeResult(file=path.name, path=path, max_errors=max_errors)
@@ -445,7 +454,7 @@ def validate_file(
     sheet = _pick_sheet(sheets, spec, result)
     if sheet is not None:
         result.sheet = sheet.name
-        _check_sheet(spec, sheet, result, refs)
+        _check_sheet(spec, sheet, result, refs, closed_periods if spec.closed_with_bonus else ())
     if result.ok:
         result.partitions = tuple(sorted({r[spec.period_column] for r in result.rows}))
     else:
