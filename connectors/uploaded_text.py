@@ -65,6 +65,14 @@ def normalise_text(value) -> str:
     return "".join(ch for ch in text if not _is_invisible(ch)).strip()
 
 
+def clean_text(value) -> str:
+    """Free text a person wrote (说明/理由, 备注, 操作人), kept as typed except that invisible format
+    characters are removed and surrounding whitespace stripped: full-width punctuation stays. Use
+    :func:`normalise_text` for keys and codes."""
+    text = cell_text(value, strip=False)
+    return "".join(ch for ch in text if not _is_invisible(ch)).strip()
+
+
 def show_invisible(text: str) -> str:
     """``text`` with its invisible and control characters spelt out (``\\u200b``), for messages
     that must show a person what was really in the cell."""

@@ -48,7 +48,7 @@ from connectors.bonus_state import (
     ensure_bonus_tables,
 )
 from connectors.money import MoneyError, parse_money
-from connectors.uploaded_text import normalise_text, show_invisible
+from connectors.uploaded_text import clean_text, show_invisible
 from connectors.warehouse import relation_exists
 
 MARTS_SCHEMA = "marts"
@@ -180,7 +180,7 @@ def _period_key(period: str) -> str:
 
 
 def _required(value: str | None, what: str) -> str:
-    text = normalise_text(value or "")
+    text = clean_text(value or "")
     if not text:
         shown = f"（填写的“{show_invisible(value)}”只有空白或不可见字符）" if value else ""
         raise BonusPeriodError(f"必须填写{what}{shown}")
@@ -505,7 +505,7 @@ def audit_period(path: Path | str, period: str, actor: str, note: str | None = N
             period=period,
             action="audit",
             actor=actor,
-            reason=normalise_text(note or "") or None,
+            reason=clean_text(note or "") or None,
             detail={"from": old, "to": "audited", "content_hash": audited_hash},
             logged_at=at,
         )
@@ -757,10 +757,10 @@ def close_period(path: Path | str, period: str, actor: str) -> CloseResult:
 def reopen_period(path: Path | str, period: str, reason: str | None, actor: str) -> Transition:
     """重新开放 (issued → draft, reason required): the active archive becomes inactive (its rows stay)."""
     period = _period_key(period)
-    if not normalise_text(reason or ""):
+    if not clean_text(reason or ""):
         shown = f"（填写的“{show_invisible(reason)}”只有空白或不可见字符）" if reason else ""
         raise BonusPeriodError(f'重新开放期间 {period} 必须填写原因：--reason "…"{shown}')
-    reason = normalise_text(reason)
+    reason = clean_text(reason)
     actor = _required(actor, "操作人（--by）")
     with _transaction(path) as con:
         old = status_in(con, period)

@@ -240,14 +240,17 @@ def _zip_bomb(folder: Path) -> Path:
     return path
 
 
+# Peak memory is VmHWM of the child's own address space: getrusage's ru_maxrss would carry the forking
+# pytest worker's size across exec (Linux keeps the pre-exec high-water mark in the process's rusage).
 _MEASURE = """
-import json, resource, sys, time
+import json, re, sys, time
 from pathlib import Path
 from connectors.intake import intake_folder
 t = time.perf_counter()
 results = intake_folder(Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]))
+hwm_kb = int(re.search(r"VmHWM:\\s+(\\d+) kB", Path("/proc/self/status").read_text()).group(1))
 print(json.dumps({"seconds": time.perf_counter() - t,
-                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                  "peak_mb": hwm_kb / 1024,
                   "status": [r.status for r in results], "messages": [m for r in results for m in r.messages]},
                  ensure_ascii=False))
 """

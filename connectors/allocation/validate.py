@@ -41,7 +41,7 @@ from connectors.allocation.workbook import (
 from connectors.intake.validate import IntakeError
 from connectors.money import MoneyError, parse_money
 from connectors.upload_limits import UploadRefused, check_upload, upload_limits
-from connectors.uploaded_text import cell_text, normalise_text, show_invisible
+from connectors.uploaded_text import cell_text, clean_text, normalise_text, show_invisible
 
 log = logging.getLogger(__name__)
 MAX_ERRORS = 200
@@ -328,9 +328,9 @@ def _validate(path: Path, con: duckdb.DuckDBPyConnection, result: AllocationResu
     rows = []
     for r in range(first_row, last_row + 1):
         staff_id = _text(ws[f"{c_id}{r}"].value)
-        name = _text(ws[f"{c_name}{r}"].value)
+        name = clean_text(ws[f"{c_name}{r}"].value)
         transfer = _text(ws[f"{c_transfer}{r}"].value)
-        reason = _text(ws[f"{c_reason}{r}"].value)
+        reason = clean_text(ws[f"{c_reason}{r}"].value)
         raw_amount = ws[f"{c_amount}{r}"].value
         if not (staff_id or name or transfer or reason or _text(raw_amount)):
             continue

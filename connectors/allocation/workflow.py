@@ -30,7 +30,7 @@ from connectors.bonus_state import ensure_bonus_tables
 from connectors.intake.load import inbox_files
 from connectors.money import MoneyError, parse_money
 from connectors.rejected_files import place_file, write_rejection_report
-from connectors.uploaded_text import normalise_text
+from connectors.uploaded_text import clean_text, normalise_text
 from connectors.warehouse import relation_exists
 
 OPS = "bonus_ops"
@@ -362,7 +362,7 @@ def add_supplement(
     The person must belong to ``dept`` in ``period`` or be a line of its approved version (划拨).
     A negative amount (补扣) is allowed, zero is not."""
     check_period(period)
-    reason = normalise_text(reason or "")
+    reason = clean_text(reason or "")
     if not reason:
         raise AllocationError("补录必须填写理由（--reason），只有空白或不可见字符不算填写")
     staff_id = normalise_text(staff_id or "")

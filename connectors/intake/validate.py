@@ -22,7 +22,7 @@ from connectors.intake.references import ROW_CHECK_FUNCTIONS, Reference, referen
 from connectors.intake.spec import ColumnSpec, DatasetSpec, get_spec, load_specs
 from connectors.intake.template import INSTRUCTIONS_SHEET
 from connectors.money import MoneyError, parse_money
-from connectors.uploaded_text import cell_text, has_invisible, normalise_text, show_invisible
+from connectors.uploaded_text import cell_text, clean_text, has_invisible, normalise_text, show_invisible
 
 MAX_ERRORS = 200
 
@@ -202,14 +202,16 @@ def _parse_money(col: ColumnSpec, raw) -> str:
     return _plain(value)
 
 
-def parse_cell(col: ColumnSpec, raw, refs: dict[str, Reference] | None = None) -> str | None:
+def parse_cell(col: ColumnSpec, raw, refs: dict[str, Reference] | None = None, *, free_text: bool = False) -> str | None:
     """Check one cell and return its normalised text (``None`` when empty); raises ``_Invalid``.
 
     Every text is normalised by :func:`connectors.uploaded_text.normalise_text` (NFKC, invisible
     characters removed), so a key with a zero-width space equals the key without it, and a
-    required cell of only invisible characters is empty. ``refs`` are the reference sets the
-    columns' ``allowed`` name (connectors/intake/references.py)."""
-    text = normalise_text(raw)
+    required cell of only invisible characters is empty; ``free_text`` (a string column that is
+    neither a key nor a reference, e.g. 原因说明) keeps what was typed, invisible characters removed
+    (:func:`connectors.uploaded_text.clean_text`). ``refs`` are the reference sets the columns'
+    ``allowed`` name (connectors/intake/references.py)."""
+    text = clean_text(raw) if free_text else normalise_text(raw)
     if not text:
         if col.required:
             shown = cell_text(raw, strip=False) if raw is not None else ""
@@ -359,7 +361,8 @@ def _check_sheet(
                         "单元格是公式，但文件中没有保存计算结果（文件不是用 Excel 保存的）；"
                         "请在 Excel 中打开、保存后重新提交，或直接填写数值"
                     )
-                record[col.name] = parse_cell(col, raw, refs)
+                free = col.type == "string" and not col.allowed and col.name not in spec.keys
+                record[col.name] = parse_cell(col, raw, refs, free_text=free)
                 if col.name == spec.period_column and record[col.name] in closed:
                     raise _Invalid(
                         f"期间 {record[col.name]} 的奖金已发放（已关账），不能再填报{spec.label}；"

@@ -30,6 +30,9 @@ from connectors.mapping_review.layout import (
     MappingReviewError,
 )
 from connectors.mapping_review.warehouse import HIS_ITEMS_TABLE, STANDARD_TABLE, connect_read_only
+from connectors.produced_files import csv_cell
+from connectors.upload_limits import UploadRefused, check_upload
+from connectors.uploaded_text import clean_text, normalise_text
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -66,16 +69,11 @@ class AcceptResult:
 
 
 def _text(value) -> str:
-    """A cell as stripped text; integral numbers (codes Excel turned into numbers) without '.0'."""
-    if value is None:
-        return ""
+    """A cell as normalised text (:func:`connectors.uploaded_text.normalise_text`: NFKC, invisible
+    characters removed; integral numbers, i.e. codes Excel turned into numbers, without '.0')."""
     if isinstance(value, bool):
         return str(value)
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime):
-        return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat(" ")
-    return str(value).strip()
+    return normalise_text(value)
 
 
 def _one_line(text: str) -> str:
@@ -109,6 +107,10 @@ def _read_sheet(path: Path) -> list[tuple[int, dict[str, object]]]:
 
     if not path.is_file():
         raise MappingReviewError([f"找不到审核表文件 {path}"])
+    try:
+        check_upload(path)
+    except UploadRefused as exc:
+        raise MappingReviewError([f"{path.name}：{exc}"]) from None
     try:
         wb = load_workbook(path, data_only=True, read_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
@@ -178,7 +180,7 @@ def _write_seed(seed_path: Path, original: bytes, rows: list[ConfirmedMapping]) 
     buf = io.StringIO(newline="")
     writer = csv.writer(buf, lineterminator="\n")
     for r in rows:
-        writer.writerow(r.seed_fields())
+        writer.writerow([csv_cell(v) for v in r.seed_fields()])  # a reviewer's note is never a formula
     head = original if not original or original.endswith(b"\n") else original + b"\n"
     payload = head + buf.getvalue().encode("utf-8")
     fd, tmp = tempfile.mkstemp(dir=seed_path.parent, prefix=f".{seed_path.name}.", suffix=".tmp")
@@ -258,7 +260,7 @@ def accept_review_sheet(
             message = f"标准编码“{standard_code}”不在标准项目库中"
             message += f"，是否应为“{hint}”？" if hint else f"，请在「{LIBRARY_SHEET}」工作表中查找正确编码"
             row_errors.append(_cell(n, COL_STANDARD_CODE, message))
-        confirmed_by = _one_line(_text(cells[COL_CONFIRMED_BY]))
+        confirmed_by = _one_line(clean_text(cells[COL_CONFIRMED_BY]))
         if not confirmed_by:
             row_errors.append(_cell(n, COL_CONFIRMED_BY, "已填确认标准编码的行必须填写确认人"))
         confirmed_at = _parse_date(cells[COL_CONFIRMED_AT], today)
@@ -274,7 +276,7 @@ def accept_review_sheet(
                 standard_code=standard_code,
                 confirmed_by=confirmed_by,
                 confirmed_at=confirmed_at,
-                note=_one_line(_text(cells[COL_NOTE])),
+                note=_one_line(clean_text(cells[COL_NOTE])),
             )
         )
     if errors:
