@@ -574,3 +574,31 @@ def test_zero_width_space_does_not_make_a_second_person(env):
 def test_zero_width_reason_is_no_reason(env):
     with pytest.raises(AllocationError, match="补录必须填写理由"):
         add_supplement(env["wh"], P, "D01", "S001", "200", reason="\u200b \u200b", recorded_by="李四")
+
+
+@pytest.mark.parametrize("keep_dimension", [True, False], ids=["declared", "no-dimension"])
+def test_dimension_bomb_in_an_allocation_workbook(env, keep_dimension):
+    """One cell at XFD1048576 in 「二次分配」: refused by its declared dimension, or — with the
+    <dimension> removed — read only up to the template's rows and columns (fast either way)."""
+    import re
+    import time
+    import zipfile
+
+    path = _fill(_template(env), name="bomb.xlsx")
+    wb = load_workbook(path)
+    wb["二次分配"]["XFD1048576"] = "x"
+    wb.save(path)
+    if not keep_dimension:
+        tmp = path.with_suffix(".tmp")
+        with zipfile.ZipFile(path) as src, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as dst:
+            for item in src.infolist():
+                data = src.read(item)
+                dst.writestr(item, re.sub(rb"<dimension[^>]*/>", b"", data) if "worksheets" in item.filename else data)
+        tmp.replace(path)
+    t = time.perf_counter()
+    if keep_dimension:
+        r = _rejected(env, path, "工作表的行数 1,048,576 超过上限 50,000（声明的区域为 A1:XFD1048576）")
+        assert r.errors[0].message.startswith("文件 bomb.xlsx：")
+    else:
+        assert _submit(env, path).status == "accepted"
+    assert time.perf_counter() - t < 5
