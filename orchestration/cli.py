@@ -443,7 +443,7 @@ def intake_load(
     for f in files:
         if not f.is_file():
             failed += 1
-            console.print(f"[red]文件不存在[/red] {f}", markup=True)
+            console.print(f"[red]文件不存在[/red] {escape(str(f))}")
             continue
         r = intake_file(
             f, settings.warehouse_path(), intake_root=settings.intake_root(), replace_periods=replace_periods
@@ -456,7 +456,7 @@ def intake_load(
             )
         else:
             failed += 1
-            console.print(f"[red]已隔离[/red] {escape(f.name)}：{r.error_count} 个错误，报告 {r.report_path}")
+            console.print(f"[red]已隔离[/red] {escape(f.name)}：{r.error_count} 个错误，报告 {escape(str(r.report_path))}")
             for m in r.messages[:20]:
                 console.print(f"  {escape(m)}")
         for note in r.notes:
@@ -480,13 +480,13 @@ def catalogue_load(
     if kind is None:
         kind = infer_kind(file)
         if kind is None:
-            console.print(f"[red]无法从 {file.name} 的表头识别目录种类，请用 --kind 指定[/red]")
+            console.print(f"[red]无法从 {escape(file.name)} 的表头识别目录种类，请用 --kind 指定[/red]")
             raise typer.Exit(1)
         console.print(f"按表头识别为：{kind}")
     try:
         r = load_catalogue(file, kind, settings.warehouse_path(), edition=edition, source_note=note)
     except CatalogueValidationError as exc:
-        console.print(f"[red]{exc}[/red]")
+        console.print(f"[red]{escape(str(exc))}[/red]")
         raise typer.Exit(1) from exc
     console.print(f"[green]{r.message}[/green]")
 
@@ -515,7 +515,7 @@ def mapping_accept(file: Annotated[Path, typer.Argument(help="填好的审核表
     except MappingReviewError as exc:
         console.print("[red]审核表有错误，未写入任何对照：[/red]")
         for m in exc.errors:
-            console.print(f"  {m}")
+            console.print(f"  {escape(m)}")
         raise typer.Exit(1) from exc
     console.print(f"[green]已追加 {r.appended} 条确认对照[/green] → {seed}（请提交 git 并重跑 jixiao run）")
 
@@ -533,7 +533,7 @@ def explain_points_cmd(
     try:
         t = explain_points(settings.warehouse_path(), dept, period, top)
     except ExplainError as exc:
-        console.print(f"[red]{exc}[/red]")
+        console.print(f"[red]{escape(str(exc))}[/red]")
         raise typer.Exit(1) from exc
     console.print(f"[bold]{t.perf_dept_name}（{t.perf_dept_code}）{t.period} 工作量点数 {t.total_points:,.4f}[/bold]")
     console.print("按角色：" + "，".join(f"{k} {v:,.4f}" for k, v in t.by_role.items()))
@@ -740,7 +740,7 @@ def kpi_run(period: Annotated[str, typer.Option(parser=PERIOD, help="期间 YYYY
     try:
         check_kpi_config()
     except KpiConfigInvalid as exc:
-        console.print(f"[red]{exc}[/red]")
+        console.print(f"[red]{escape(str(exc))}[/red]")
         raise typer.Exit(1) from exc
     selection = '+key:"marts/fct_kpi_dept_summary" or +key:"marts/fct_kpi_scores"'
     summary = _run(period, period, "nightly_refresh", selection)
@@ -760,7 +760,7 @@ def kpi_show(
     try:
         card = score_card(settings.warehouse_path(), dept, period)
     except ScoreCardError as exc:
-        console.print(f"[red]{exc}[/red]")
+        console.print(f"[red]{escape(str(exc))}[/red]")
         raise typer.Exit(1) from exc
 
     def num(x, fmt="{:,.4f}"):

@@ -14,6 +14,7 @@ from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from orchestration import settings
@@ -39,7 +40,7 @@ def _user() -> str:
 
 
 def _fail(message: str) -> NoReturn:
-    console.print(f"[red]{message}[/red]")
+    console.print(f"[red]{escape(message)}[/red]")
     raise typer.Exit(1)
 
 
@@ -98,9 +99,9 @@ def submit(
             console.print(f"此前待审批的版本已被替代：{'、'.join(r.superseded)}")
         console.print(f"文件副本：{r.stored_path}")
         return
-    console.print(f"[red]未受理[/red] {file.name}：{r.error_count} 个错误，报告 {r.report_path}")
+    console.print(f"[red]未受理[/red] {escape(file.name)}：{r.error_count} 个错误，报告 {escape(str(r.report_path))}")
     for m in r.messages[:50]:
-        console.print(f"  {m}")
+        console.print(f"  {escape(m)}")
     if r.error_count > 50:
         console.print(f"  ……其余 {r.error_count - 50} 个见报告")
     raise typer.Exit(1)
@@ -115,7 +116,7 @@ def approve(period: Period, dept: Dept, by: By) -> None:
         a = approve_allocation(settings.warehouse_path(), period, dept, approved_by=by)
     except AllocationError as exc:
         _fail(str(exc))
-    console.print(f"[green]已审批[/green] {period} {dept}：版本 {a.version_id}，审批人 {by}")
+    console.print(f"[green]已审批[/green] {period} {escape(dept)}：版本 {a.version_id}，审批人 {escape(by)}")
     if a.superseded:
         console.print(f"原已审批版本已被替代：{'、'.join(a.superseded)}")
 
@@ -138,7 +139,7 @@ def supplement(
         )
     except AllocationError as exc:
         _fail(str(exc))
-    console.print(f"[green]已补录[/green] {period} {dept} 工号 {staff}：{amount} 元（编号 {sid}）")
+    console.print(f"[green]已补录[/green] {period} {escape(dept)} 工号 {escape(staff)}：{escape(str(amount))} 元（编号 {escape(sid)}）")
 
 
 @allocation_app.command("print")

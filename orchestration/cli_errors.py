@@ -20,11 +20,11 @@ from datetime import datetime
 from pathlib import Path
 
 from rich.console import Console
-from typer import _click as click  # typer ships its own click: its exceptions are these classes
-from typer._click import exceptions as click_errors
+from typer._click import exceptions as click_errors  # typer ships its own click: these are its classes
 from typer.exceptions import Abort
 
 from connectors.source_config import Period
+from connectors.upload_limits import UploadLimitsError
 from orchestration import settings
 
 _err = Console(stderr=True, soft_wrap=True)
@@ -44,9 +44,9 @@ def _is_option(param) -> bool:
     return getattr(param, "param_type_name", "") == "option"
 
 
-def _hint(param: click.Parameter | None, fallback: str = "") -> str:
+def _hint(param, fallback: str = "") -> str:
     if param is None:
-        return fallback
+        return fallback or "选项"
     if _is_option(param):
         return "/".join(param.opts)
     return (param.human_readable_name or param.name or "").upper()
@@ -87,7 +87,8 @@ def usage_error_line(exc: click_errors.UsageError) -> str:
         what = f"{_hint(exc.param, exc.param_hint or '')} 的值无效：{_reason(exc.message)}"
     elif isinstance(exc, click_errors.BadOptionUsage):
         m = re.match(r"Option '(.*)' requires (?:an argument|\d+ arguments)\.?", exc.message)
-        what = f"选项 {m.group(1)} 需要一个值" if m else _reason(exc.message)
+        n = re.match(r"Option '(.*)' does not take a value\.?", exc.message)
+        what = f"选项 {m.group(1)} 需要一个值" if m else f"选项 {n.group(1)} 不接受值" if n else _reason(exc.message)
     else:
         m = re.match(r"No such command '(.*)'\.?", exc.message)
         n = re.match(r"Got unexpected extra argument(?:s|\(s\))? \((.*)\)\.?", exc.message)
@@ -133,8 +134,30 @@ def _one_line(text) -> str:
     return redact(" ".join(str(text).split()))[:400]
 
 
+def _log_to_file() -> None:
+    """Warnings and errors of every module (e.g. an intake check that failed unexpectedly) go to
+    ``jixiao.log``, never to the terminal: Python's last-resort handler would print a traceback."""
+    logging.lastResort = None
+    try:
+        path = log_path()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handler = logging.FileHandler(path, encoding="utf-8")
+        path.chmod(0o600)
+    except OSError:
+        return
+    handler.setLevel(logging.WARNING)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    for old in [h for h in root.handlers if getattr(h, "_jixiao_cli", False)]:  # one per process
+        root.removeHandler(old)
+        old.close()
+    handler._jixiao_cli = True
+    root.addHandler(handler)
+
+
 def run_cli(command) -> None:
     """Run the click command of the ``jixiao`` app and turn every failure into one line + exit code."""
+    _log_to_file()
     try:
         code = command.main(standalone_mode=False, prog_name="jixiao")
     except click_errors.NoArgsIsHelpError as exc:
@@ -146,7 +169,7 @@ def run_cli(command) -> None:
     except Abort:
         _err.print("已取消", markup=False)
         sys.exit(1)
-    except settings.SettingsError as exc:
+    except (settings.SettingsError, UploadLimitsError) as exc:
         _err.print(f"配置错误：{exc}", markup=False)
         sys.exit(2)
     except Exception as exc:

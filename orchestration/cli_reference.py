@@ -15,6 +15,7 @@ from typing import Annotated
 import duckdb
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from orchestration import settings
 
@@ -48,15 +49,15 @@ def load(
     except ValueError as exc:
         message = str(exc) if effective_from is None or "编码目录" in str(exc) else \
             f"--effective-from「{effective_from}」不是日期，应写成 YYYY-MM-DD"
-        console.print(f"[red]{message}[/red]")
+        console.print(f"[red]{escape(message)}[/red]")
         raise typer.Exit(1) from exc
     try:
         r = load_code_list(file, spec, settings.warehouse_path(), edition=edition, effective_from=start, note=note)
     except (FileNotFoundError, ValueError) as exc:  # CodeListValidationError is a ValueError
-        console.print(f"[red]{exc}[/red]")
+        console.print(f"[red]{escape(str(exc))}[/red]")
         raise typer.Exit(1) from exc
     except duckdb.IOException as exc:
-        console.print(f"[red]{_BUSY}[/red]（{exc}）")
+        console.print(f"[red]{_BUSY}[/red]（{escape(str(exc))}）")
         raise typer.Exit(1) from exc
     console.print(f"[green]{r.message}[/green]")
 
@@ -70,7 +71,7 @@ def lists() -> None:
     try:
         status = code_list_status(settings.warehouse_path())
     except duckdb.IOException as exc:
-        console.print(f"[red]{_BUSY}[/red]（{exc}）")
+        console.print(f"[red]{_BUSY}[/red]（{escape(str(exc))}）")
         raise typer.Exit(1) from exc
     for s in status:
         console.print(s.line)

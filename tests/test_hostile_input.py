@@ -201,12 +201,36 @@ def test_row_limit_is_configurable_and_streamed(intake, monkeypatch):
     ]
 
 
-def test_an_unreadable_limit_setting_is_a_chinese_error(intake, monkeypatch):
+def test_an_unreadable_limit_setting_is_a_configuration_error_and_files_stay(intake, monkeypatch, capsys):
+    """A typo in JIXIAO_UPLOAD_MAX_BYTES is the operator's: no file is blamed or moved."""
     monkeypatch.setenv("JIXIAO_UPLOAD_MAX_BYTES", "十兆")
+    monkeypatch.setenv("JIXIAO_DATA_DIR", str(intake.wh.parent))
+    monkeypatch.setenv("JIXIAO_WAREHOUSE", str(intake.wh))
     path = fill(intake.inbox, "满意度_x.xlsx", [SAT])
-    (result,) = intake.take()
-    assert result.status == "rejected" and not path.exists()
-    assert result.messages == ["文件 满意度_x.xlsx：文件无法处理（UploadLimitsError），已退回；请联系绩效办数据组查看日志"]
+    before = intake.state()
+    assert _main(["intake", "load", str(path)]) == 2
+    assert capsys.readouterr().err.strip() == "配置错误：JIXIAO_UPLOAD_MAX_BYTES 应为正整数，收到：十兆"
+    assert path.exists() and intake.state() == before
+
+
+def test_an_unexpected_failure_is_logged_not_printed(intake, monkeypatch, capsys):
+    """A bug in a check rejects the file; the traceback goes to jixiao.log, not to the terminal."""
+    import connectors.intake.validate as validate
+
+    def broken(*args, **kwargs):
+        raise KeyError("boom")
+
+    monkeypatch.setattr(validate, "_check_sheet", broken)
+    monkeypatch.setenv("JIXIAO_DATA_DIR", str(intake.wh.parent))
+    monkeypatch.setenv("JIXIAO_WAREHOUSE", str(intake.wh))
+    path = fill(intake.inbox, "满意度_x.xlsx", [SAT])
+    assert _main(["intake", "load", str(path)]) == 1
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err and err == ""
+    assert "文件 满意度_x.xlsx：文件无法处理（KeyError），已退回；请联系绩效办数据组查看日志" in out
+    log = (intake.wh.parent / "logs" / "jixiao.log").read_text(encoding="utf-8")
+    assert "intake: unexpected failure while checking 满意度_x.xlsx" in log and "KeyError: 'boom'" in log
+    assert not path.exists()
 
 
 # -- 2. bombs: rejected in ≤ 5 s and ≤ 300 MB peak, measured in a process of their own ----------------------

@@ -30,6 +30,7 @@ from connectors.bonus_state import ensure_bonus_tables
 from connectors.intake.load import inbox_files
 from connectors.money import MoneyError, parse_money
 from connectors.rejected_files import place_file, write_rejection_report
+from connectors.upload_limits import upload_limits
 from connectors.uploaded_text import clean_text, normalise_text
 from connectors.warehouse import relation_exists
 
@@ -142,6 +143,7 @@ def submit_allocation(
     path, root = Path(path), Path(root)
     if not path.is_file():
         raise AllocationError(f"文件不存在：{path}")
+    upload_limits()  # a malformed JIXIAO_UPLOAD_MAX_* raises here: the file stays where it is
     submitted_at = _now()
     stamp = f"{submitted_at:%Y%m%d-%H%M%S}"
     file_hash = file_sha256(path)

@@ -25,6 +25,7 @@ import pyarrow as pa
 from connectors.intake.spec import get_spec
 from connectors.intake.validate import IntakeResult, validate_file
 from connectors.rejected_files import place_file, write_rejection_report
+from connectors.upload_limits import upload_limits
 from connectors.warehouse import DuckDBWarehouse
 
 log = logging.getLogger(__name__)
@@ -115,6 +116,7 @@ def intake_file(
     path, intake_root = Path(path), Path(intake_root)
     attempted_at = datetime.now().replace(microsecond=0)
     stamp = f"{attempted_at:%Y%m%d-%H%M%S}"
+    upload_limits()  # a malformed JIXIAO_UPLOAD_MAX_* raises here: the file stays in the inbox
     closed = issued_periods(warehouse_path)  # a warehouse failure raises here; the file stays
     try:
         result = validate_file(path, dataset, department_codes=department_codes, closed_periods=closed)
