@@ -10,10 +10,12 @@ each unit test after its model's parents — no pipeline, no demo hospital. Part
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from connectors.bonus_state import ensure_bonus_tables
@@ -67,3 +69,27 @@ def test_every_dbt_unit_test_passes(unit_run):
     assert set(ran.values()) == {"pass"}
     # …and nothing else but seeds and empty models: no data test ran on the empty warehouse
     assert {r["unique_id"].split(".")[0] for r in results} == {"seed", "model", "unit_test"}
+
+
+def test_no_salt_stops_the_build_and_the_salt_is_in_no_artefact(unit_run, tmp_path):
+    """macro pseudonymise: an empty jixiao_private.pseudonym_salt stops dbt (md5 of NULL would empty
+    every patient join without a word); with the salt present, no dbt artefact contains it."""
+    proc, target = unit_run
+    salt = os.environ["JIXIAO_PSEUDONYM_SALT"].encode()
+    leaked = [p for p in [*target.rglob("*"), *(target.parent / "logs").rglob("*")]
+              if p.is_file() and salt in p.read_bytes()]  # fmt: skip
+    assert leaked == []
+    wh = tmp_path / "warehouse.duckdb"
+    shutil.copy(target.parent / "warehouse.duckdb", wh)
+    con = duckdb.connect(str(wh))
+    con.execute("DELETE FROM jixiao_private.pseudonym_salt")
+    con.close()
+    env = {**os.environ, "JIXIAO_WAREHOUSE": str(wh), "JIXIAO_DBT_TARGET": "duckdb",
+           "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}  # fmt: skip
+    run = subprocess.run(
+        [str(Path(sys.executable).parent / "dbt"), "run", "-s", "stg_his__admissions", "--project-dir", "dbt_project",
+         "--profiles-dir", "dbt_project", "--target-path", str(tmp_path / "target"), "--log-path", str(tmp_path / "logs")],
+        cwd=REPO, env=env, capture_output=True, text=True,
+    )  # fmt: skip
+    assert run.returncode != 0
+    assert "jixiao_private.pseudonym_salt must hold exactly one salt (found 0)" in run.stdout

@@ -4,10 +4,20 @@
     read at run time from the warehouse table jixiao_private.pseudonym_salt, which the pipeline writes
     before every dbt build (connectors/pseudonym_salt.py, from JIXIAO_PSEUDONYM_SALT or the random
     per-installation data/.pseudonym_salt). It is never inlined, so it appears in no dbt artefact
-    (manifest, run_results, compiled SQL, dbt.log). Without that table the build stops with an error
-    rather than hash without a salt.
+    (manifest, run_results, compiled SQL, dbt.log). Unless that table holds exactly one salt of at
+    least 16 characters the build stops here, rather than hash without a salt (md5 of NULL would turn
+    every identifier into NULL and silently empty every join).
 -#}
 {% macro pseudonymise(expr) -%}
+    {%- if execute -%}
+        {%- set check = run_query("select count(*) from jixiao_private.pseudonym_salt where length(salt) >= 16") -%}
+        {%- set salts = check.columns[0].values()[0] if check is not none else 0 -%}
+        {%- if salts != 1 -%}
+            {{ exceptions.raise_compiler_error(
+                "jixiao_private.pseudonym_salt must hold exactly one salt (found " ~ salts ~ "): run the pipeline"
+                ~ " through jixiao/Dagster, or write it with connectors.pseudonym_salt.ensure_pseudonym_salt") }}
+        {%- endif -%}
+    {%- endif -%}
     case when {{ expr }} is null then null
          else md5((select salt from jixiao_private.pseudonym_salt) || '|' || {{ expr }}) end
 {%- endmacro %}
