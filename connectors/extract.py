@@ -88,6 +88,8 @@ def extract_table(
         missing = [c for c in table.columns if c.lower() not in present]
         if missing:
             raise ValueError(f"源表缺少契约列：{', '.join(missing)}（见 connectors/sources/{source.system}.yml）")
+        if table.never_kept:  # an older contract landed them: they go, in every partition
+            warehouse.drop_columns(source.raw_schema, table.raw_name, table.never_kept)
         written = warehouse.replace_partitions(
             source.raw_schema,
             table.raw_name,

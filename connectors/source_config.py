@@ -95,6 +95,9 @@ class TableSpec:
     period_month_column: str | None = None
     period_text_column: str | None = None
     period_text_format: str | None = None
+    #: personal columns the source has and Jixiao never keeps (e.g. the patient's name): not
+    #: extracted, and dropped from a raw table that an older contract filled (docs/privacy.md)
+    never_kept: tuple[str, ...] = ()
 
     @property
     def raw_name(self) -> str:
@@ -174,6 +177,10 @@ def _parse_table(raw: dict, path: Path) -> TableSpec:
         _require(bool(pcols.get("year") and pcols.get("month")), path, f"{name}: period_columns 需要 year 和 month")
     if ptext:
         _require(bool(ptext.get("name") and ptext.get("format")), path, f"{name}: period_column 需要 name 和 format")
+    never = raw.get("never_kept") or []
+    _require(isinstance(never, list) and all(isinstance(c, str) and _IDENT_RE.match(c) for c in never), path,
+             f"{name}: never_kept 应为列名列表")  # fmt: skip
+    _require(not {c.lower() for c in never} & colset, path, f"{name}: never_kept 中的列不能同时出现在 columns 中")
     return TableSpec(
         name=name,
         label=str(raw.get("label", name)),
@@ -185,6 +192,7 @@ def _parse_table(raw: dict, path: Path) -> TableSpec:
         period_month_column=pcols.get("month"),
         period_text_column=ptext.get("name"),
         period_text_format=ptext.get("format"),
+        never_kept=tuple(c.lower() for c in never),
     )
 
 

@@ -147,6 +147,14 @@ class DuckDBWarehouse:
             self.con.execute("ROLLBACK")
             raise
 
+    def drop_columns(self, schema: str, table: str, columns: Sequence[str]) -> None:
+        """Drop ``columns`` from ``schema.table`` where present (data minimisation: a column the
+        contract no longer keeps leaves every partition at once)."""
+        if not self.table_exists(schema, table):
+            return
+        for c in columns:
+            self.con.execute(f"ALTER TABLE {_ident(schema)}.{_ident(table)} DROP COLUMN IF EXISTS {_ident(c.lower())}")
+
     def replace_partitions(
         self,
         schema: str,
@@ -392,6 +400,19 @@ class PostgresWarehouse:
         try:
             with self.conn.cursor() as cur:
                 self._ensure_table(cur, _ident(schema), _ident(table), [_ident(c.lower()) for c in columns])
+            self.conn.commit()
+        except BaseException:
+            self.conn.rollback()
+            raise
+
+    def drop_columns(self, schema: str, table: str, columns: Sequence[str]) -> None:
+        """As DuckDBWarehouse.drop_columns."""
+        try:
+            with self.conn.cursor() as cur:
+                for c in columns:
+                    cur.execute(
+                        f"ALTER TABLE IF EXISTS {_ident(schema)}.{_ident(table)} DROP COLUMN IF EXISTS {_ident(c.lower())}"
+                    )
             self.conn.commit()
         except BaseException:
             self.conn.rollback()

@@ -115,6 +115,9 @@ def test_extra_sheets_are_named_as_ignored(intake):
         "已忽略多余的工作表「备注」（只读取工作表「科室满意度」）",
         "已忽略隐藏工作表「旧数据」（只读取工作表「科室满意度」）",
     ]
+    assert query_duckdb(intake.wh, "SELECT notes FROM raw_manual._intake_log WHERE file = '满意度_多表.xlsx'") == [
+        ("已忽略多余的工作表「备注」（只读取工作表「科室满意度」）；已忽略隐藏工作表「旧数据」（只读取工作表「科室满意度」）",)
+    ]
 
 
 # -- 4. replacement scope (the other side: tests/test_intake.py) ------------------------------------------
@@ -561,3 +564,26 @@ def test_a_month_whose_bonus_is_issued_takes_no_more_filings(intake):
     ]
     fill(intake.inbox, "核减_重开.xlsx", [["2025-10", "D0102", "院感检查", "10", "手卫生", ""]], PEN)  # reopened
     assert [r.status for r in intake.take()] == ["accepted"]
+
+
+def test_an_older_raw_table_loses_the_patient_name_at_the_next_extraction(small_demo_dir, tmp_path):
+    """raw_his.zy_rydj landed BRXM under the old contract: the next extraction drops the column from
+    every partition, not only from the month it extracts."""
+    from connectors.extract import extract_system
+    from connectors.source_config import load_sources, period_range
+    from connectors.warehouse import DuckDBWarehouse
+
+    wh = tmp_path / "warehouse.duckdb"
+    con = duckdb.connect(str(wh))
+    con.execute("CREATE SCHEMA raw_his")
+    con.execute("CREATE TABLE raw_his.zy_rydj (zyh VARCHAR, brid VARCHAR, brxm VARCHAR, _partition VARCHAR, "
+                "_batch_id VARCHAR, _extracted_at TIMESTAMP, _source VARCHAR)")  # fmt: skip
+    con.execute("INSERT INTO raw_his.zy_rydj VALUES ('Z1', 'P1', '张三', '2020-01', 'old', now(), 'his.ZY_RYDJ')")
+    con.close()
+    with DuckDBWarehouse(wh) as w:
+        extract_system(load_sources()["his"], period_range("2025-12", "2025-12"), w, data_dir=small_demo_dir,
+                       tables=["ZY_RYDJ"])  # fmt: skip
+    columns = {r[0] for r in query_duckdb(wh, "SELECT column_name FROM information_schema.columns "
+                                               "WHERE table_schema = 'raw_his' AND table_name = 'zy_rydj'")}  # fmt: skip
+    assert "brxm" not in columns and {"zyh", "brid", "csrq"} <= columns
+    assert query_duckdb(wh, "SELECT zyh FROM raw_his.zy_rydj WHERE _partition = '2020-01'") == [("Z1",)]

@@ -68,12 +68,13 @@ def _log_attempt(wh: DuckDBWarehouse, result: IntakeResult, attempted_at: dateti
             "row_count BIGINT, error_count BIGINT, attempted_at TIMESTAMP, batch_id VARCHAR, partitions VARCHAR, "
             "stored_as VARCHAR, first_error VARCHAR)"
         )
-        for column in ("rows_added", "rows_replaced", "rows_removed"):
-            con.execute(f"ALTER TABLE {SCHEMA}.{LOG_TABLE} ADD COLUMN IF NOT EXISTS {column} BIGINT")
+        for column, kind in (("rows_added", "BIGINT"), ("rows_replaced", "BIGINT"), ("rows_removed", "BIGINT"),
+                             ("notes", "VARCHAR")):  # fmt: skip
+            con.execute(f"ALTER TABLE {SCHEMA}.{LOG_TABLE} ADD COLUMN IF NOT EXISTS {column} {kind}")
         con.execute(
             f"INSERT INTO {SCHEMA}.{LOG_TABLE} (file, dataset, status, row_count, error_count, attempted_at, "
-            "batch_id, partitions, stored_as, first_error, rows_added, rows_replaced, rows_removed) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "batch_id, partitions, stored_as, first_error, rows_added, rows_replaced, rows_removed, notes) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 result.file,
                 result.dataset,
@@ -88,6 +89,7 @@ def _log_attempt(wh: DuckDBWarehouse, result: IntakeResult, attempted_at: dateti
                 result.added,
                 result.replaced,
                 result.removed,
+                "；".join(result.notes) or None,
             ],
         )
         con.execute("COMMIT")

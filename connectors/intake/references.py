@@ -17,7 +17,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from functools import cache
 from pathlib import Path
 
 from connectors.intake.departments import DEFAULT_DEPARTMENT_SEED, load_department_codes
@@ -31,21 +30,24 @@ ROW_CHECKS = ("kpi_target_direction",)
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
+    """The rows of a seed, read on every call: a seed edited while a Dagster code server runs counts."""
     with path.open(encoding="utf-8-sig", newline="") as f:
         return list(csv.DictReader(f))
 
 
-@cache
-def kpi_indicators() -> dict[str, dict[str, str]]:
-    """Enabled KPI indicators by code (the last row of a code wins: effective-dated history)."""
-    return {
-        r["indicator_code"].strip(): r
-        for r in _rows(KPI_INDICATORS)
-        if (r.get("enabled") or "true").strip().lower() == "true"
-    }
+def _in_force(row: dict[str, str], on: date) -> bool:
+    """An effective-dated seed row in force on ``on`` (empty bounds are open)."""
+    start, end = (row.get("effective_from") or "").strip()[:10], (row.get("effective_to") or "").strip()[:10]
+    return (not start or start <= on.isoformat()) and (not end or on.isoformat() <= end)
 
 
-@cache
+def kpi_indicators(on: date | None = None) -> dict[str, dict[str, str]]:
+    """KPI indicators in force on ``on`` (default today) and enabled, by code."""
+    on = on or date.today()
+    rows = {r["indicator_code"].strip(): r for r in _rows(KPI_INDICATORS) if _in_force(r, on)}
+    return {c: r for c, r in rows.items() if (r.get("enabled") or "true").strip().lower() == "true"}
+
+
 def filed_components() -> dict[str, str]:
     return {
         r["component_code"].strip(): r["component_name"]
@@ -54,12 +56,13 @@ def filed_components() -> dict[str, str]:
     }
 
 
-@cache
-def parent_department_codes(seed_path: Path = DEFAULT_DEPARTMENT_SEED) -> frozenset[str]:
+def parent_department_codes(seed_path: Path = DEFAULT_DEPARTMENT_SEED, on: date | None = None) -> frozenset[str]:
+    """Departments in force on ``on`` (default today) that are not accounting units (上级科室)."""
+    on = on or date.today()
     return frozenset(
         r["perf_dept_code"].strip()
         for r in _rows(seed_path)
-        if (r.get("is_accounting_unit") or "").strip().lower() == "false"
+        if _in_force(r, on) and (r.get("is_accounting_unit") or "").strip().lower() == "false"
     )
 
 

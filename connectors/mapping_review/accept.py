@@ -180,7 +180,9 @@ def _write_seed(seed_path: Path, original: bytes, rows: list[ConfirmedMapping]) 
     buf = io.StringIO(newline="")
     writer = csv.writer(buf, lineterminator="\n")
     for r in rows:
-        writer.writerow([csv_cell(v) for v in r.seed_fields()])  # a reviewer's note is never a formula
+        fields = r.seed_fields()  # his_code, standard_code, confirmed_by, confirmed_at, note
+        # codes stay exactly as in the HIS (dbt joins on them); the people's text is never a formula
+        writer.writerow([*fields[:2], csv_cell(fields[2]), fields[3], csv_cell(fields[4])])
     head = original if not original or original.endswith(b"\n") else original + b"\n"
     payload = head + buf.getvalue().encode("utf-8")
     fd, tmp = tempfile.mkstemp(dir=seed_path.parent, prefix=f".{seed_path.name}.", suffix=".tmp")

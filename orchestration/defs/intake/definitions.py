@@ -42,6 +42,10 @@ def manual_intake(context: dg.AssetExecutionContext, warehouse: WarehouseResourc
     for r in results:
         if r.status != "accepted":
             context.log.warning(f"已隔离：{r.file}，{r.error_count} 个错误，报告 {r.report_path}")
+        else:
+            context.log.info(f"已入库：{r.file}，{r.row_count} 行（新增 {r.added}、替换 {r.replaced}、删除 {r.removed}）")
+        for note in r.notes:
+            context.log.warning(f"{r.file}：{note}")
     for spec in load_specs().values():
         mine = [r for r in results if r.dataset == spec.dataset]
         accepted = [r for r in mine if r.status == "accepted"]
@@ -51,6 +55,9 @@ def manual_intake(context: dg.AssetExecutionContext, warehouse: WarehouseResourc
                 "files_accepted": len(accepted),
                 "files_rejected": len(mine) - len(accepted),
                 "rows_loaded": sum(r.row_count for r in accepted),
+                "rows_added": sum(r.added for r in accepted),
+                "rows_replaced": sum(r.replaced for r in accepted),
+                "sheets_ignored": sum(len(r.notes) for r in mine),
             },
         )
 
