@@ -46,7 +46,7 @@ def _is_option(param) -> bool:
 
 def _hint(param, fallback: str = "") -> str:
     if param is None:
-        return fallback or "选项"
+        return fallback
     if _is_option(param):
         return "/".join(param.opts)
     return (param.human_readable_name or param.name or "").upper()
@@ -84,7 +84,8 @@ def usage_error_line(exc: click_errors.UsageError) -> str:
         kind = "选项" if _is_option(exc.param) else "参数"
         what = f"缺少{kind} {_hint(exc.param, exc.param_hint or '')}"
     elif isinstance(exc, click_errors.BadParameter):
-        what = f"{_hint(exc.param, exc.param_hint or '')} 的值无效：{_reason(exc.message)}"
+        hint = _hint(exc.param, exc.param_hint or "") if exc.param is not None or exc.param_hint else ""
+        what = f"{hint} 的值无效：{_reason(exc.message)}" if hint else f"参数值无效：{_reason(exc.message)}"
     elif isinstance(exc, click_errors.BadOptionUsage):
         m = re.match(r"Option '(.*)' requires (?:an argument|\d+ arguments)\.?", exc.message)
         n = re.match(r"Option '(.*)' does not take a value\.?", exc.message)

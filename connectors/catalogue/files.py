@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from connectors.upload_limits import UploadRefused, check_upload
 from connectors.uploaded_text import cell_text, decode_text
 
 from .kinds import CatalogueKind, get_kind
@@ -144,6 +145,11 @@ def read_catalogue(path: Path | str, kind: str | CatalogueKind) -> CatalogueFile
         )
     if not path.is_file():
         raise FileNotFoundError(f"找不到目录文件：{path}")
+    try:
+        check_upload(path)  # size, unzipped size and declared dimension, before any parser
+    except UploadRefused as exc:
+        cf.read_errors.append(cf.error(None, None, None, str(exc), "unreadable"))
+        return cf
     data = path.read_bytes()
     cf.sha256 = hashlib.sha256(data).hexdigest()
     cf.size_bytes = len(data)
