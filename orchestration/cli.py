@@ -212,6 +212,10 @@ def _print_steps(summary) -> None:
     console.print(t)
     state = "[green]成功[/green]" if summary.success else "[red]失败[/red]"
     console.print(f"运行 {summary.run_id[:8]} {state}，用时 {summary.seconds:.1f} 秒")
+    from orchestration.cli_errors import failure_line
+
+    for step, message in summary.failures:  # the cause, one line each; the stack stays in the run's log
+        console.print(f"[red]步骤 {escape(step)} 失败[/red]：{escape(failure_line(message))}")
 
 
 # --------------------------------------------------------------------------------------------

@@ -131,6 +131,19 @@ def redact(text: str) -> str:
     return _CREDENTIALS.sub(r"\1***@", text)
 
 
+LOCK_MESSAGE = "数据仓库正被另一个进程使用（如另一个 jixiao run、Dagster 作业或打开的客户端），请等其结束后重试"
+
+
+def failure_line(message: str) -> str:
+    """A failed step's innermost error as one line, in Chinese where the cause is a known one."""
+    if "Could not set lock" in message or "Conflicting lock" in message:
+        return LOCK_MESSAGE
+    missing = re.search(r'Table with name "?([\w.]+)"? does not exist', message)
+    if missing:
+        return f"数据仓库中没有 {missing.group(1)}：请先运行 jixiao demo 或 jixiao run 生成数据"
+    return _one_line(message)
+
+
 def _one_line(text) -> str:
     return redact(" ".join(str(text).split()))[:400]
 
@@ -139,6 +152,7 @@ def _log_to_file() -> None:
     """Warnings and errors of every module (e.g. an intake check that failed unexpectedly) go to
     ``jixiao.log``, never to the terminal: Python's last-resort handler would print a traceback."""
     logging.lastResort = None
+    logging.captureWarnings(True)  # library warnings (e.g. Dagster's BetaWarning) to the log, not stderr
     try:
         path = log_path()
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -178,10 +192,7 @@ def run_cli(command) -> None:
         where = _log_detail(exc)
         detail = f"（详情见日志 {where}）" if where else ""
         if _is_lock_conflict(exc):
-            _err.print(
-                "数据仓库正被另一个进程使用（如另一个 jixiao run、Dagster 作业或打开的客户端），请等其结束后重试" + detail,
-                markup=False,
-            )
+            _err.print(LOCK_MESSAGE + detail, markup=False)
             sys.exit(3)
         missing = re.search(r'Table with name "?([\w.]+)"? does not exist', str(exc))
         if missing:

@@ -5,6 +5,7 @@ Load it with ``dagster dev -m orchestration.definitions`` (or ``make dagster``).
 
 import dagster as dg
 
+from orchestration.defs import run_logging
 from orchestration.defs.dbt import definitions as dbt_domain
 from orchestration.defs.extraction import definitions as extraction_domain
 from orchestration.defs.intake import definitions as intake_domain
@@ -22,5 +23,6 @@ defs = dg.Definitions.merge(
     dbt_domain.defs,
     serving_domain.defs,
     schedules_domain.defs,
+    run_logging.defs,
     dg.Definitions(executor=dg.in_process_executor),
 )

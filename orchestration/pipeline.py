@@ -29,6 +29,7 @@ class RunSummary:
     started: datetime | None
     seconds: float
     steps: list[StepTiming]
+    failures: tuple[tuple[str, str], ...] = ()  # (step, the innermost error message, one line)
 
 
 def load_definitions() -> dg.Definitions:
@@ -66,7 +67,7 @@ def run_pipeline(
         if not selection:
             raise ValueError(f"--select 没有选中任何资产：{select}")
     result = job.execute_in_process(
-        run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
+        run_config={"loggers": {"one_line_console": {"config": {"log_level": log_level}}}},
         instance=instance,
         tags=range_tags(first, last),
         asset_selection=selection,
@@ -88,7 +89,20 @@ def summarise_run(instance: dg.DagsterInstance, run_id: str) -> RunSummary:
     ]
     started = datetime.fromtimestamp(stats.start_time) if stats.start_time else None
     seconds = round((stats.end_time or 0) - (stats.start_time or 0), 2) if stats.start_time else 0.0
-    return RunSummary(run_id, run.job_name, run.is_success, started, seconds, steps)
+    return RunSummary(run_id, run.job_name, run.is_success, started, seconds, steps, _failures(instance, run_id))
+
+
+def _failures(instance: dg.DagsterInstance, run_id: str) -> tuple[tuple[str, str], ...]:
+    """(step, the innermost cause's message on one line) of every failed step of the run."""
+    out = []
+    for record in instance.all_logs(run_id, of_type=dg.DagsterEventType.STEP_FAILURE):
+        event = record.dagster_event
+        error = event.step_failure_data.error if event and event.step_failure_data else None
+        while error is not None and error.cause is not None:
+            error = error.cause
+        message = " ".join((error.message if error else "").split())
+        out.append((event.step_key if event else "?", message))
+    return tuple(out)
 
 
 def recent_runs(instance: dg.DagsterInstance, limit: int = 10) -> list[RunSummary]:

@@ -587,3 +587,30 @@ def test_an_older_raw_table_loses_the_patient_name_at_the_next_extraction(small_
                                                "WHERE table_schema = 'raw_his' AND table_name = 'zy_rydj'")}  # fmt: skip
     assert "brxm" not in columns and {"zyh", "brid", "csrq"} <= columns
     assert query_duckdb(wh, "SELECT zyh FROM raw_his.zy_rydj WHERE _partition = '2020-01'") == [("Z1",)]
+
+
+def test_a_second_writer_during_jixiao_run_is_one_line_per_failed_step(tmp_path):
+    """`jixiao run` while another process holds the warehouse: the failed step's cause is one Chinese
+    line; Dagster's events stay one line each on the terminal (the stack is in the run's event log)."""
+    from conftest import pipeline_env
+
+    data = tmp_path / "data"
+    data.mkdir()
+    wh = data / "warehouse.duckdb"
+    duckdb.connect(str(wh)).close()
+    holder = subprocess.Popen([sys.executable, "-c", f"import duckdb, time; c = duckdb.connect({str(wh)!r}); "
+                               "print('held', flush=True); time.sleep(120)"], stdout=subprocess.PIPE, text=True)  # fmt: skip
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        proc = subprocess.run([sys.executable, "-m", "orchestration.cli", "run", "--period", "2025-11", "--select",
+                               "key:raw_manual/*"], cwd=REPO, env=pipeline_env(data), capture_output=True, text=True)  # fmt: skip
+    finally:
+        holder.kill()
+        holder.wait()
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert (
+        "步骤 manual_filings 失败：数据仓库正被另一个进程使用（如另一个 jixiao run、Dagster 作业或打开的客户端），请等其结束后重试"
+        in proc.stdout
+    )
+    assert "Traceback" not in proc.stdout + proc.stderr and "Stack Trace" not in proc.stderr
+    assert all(" - dagster - " in line for line in proc.stderr.strip().splitlines()), proc.stderr
