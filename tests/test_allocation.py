@@ -142,10 +142,17 @@ def _fill(path: Path, amounts=None, reasons=None, extra=(), reserve=None, name: 
     return out
 
 
-def _counts(wh: Path) -> dict[str, int]:
+def _counts(wh: Path) -> dict[str, tuple[int, str]]:
+    """Rows and a content hash of each bonus_ops table the submission writes."""
     con = duckdb.connect(str(wh))
     try:
-        return {t: con.execute(f"select count(*) from bonus_ops.{t}").fetchone()[0] for t in COUNTED}
+        return {
+            t: con.execute(
+                f"select count(*), coalesce(md5(string_agg(x::varchar, '|' order by x::varchar)), '') "
+                f"from bonus_ops.{t} x"
+            ).fetchone()
+            for t in COUNTED
+        }
     finally:
         con.close()
 

@@ -17,6 +17,7 @@ import stat
 import subprocess
 import sys
 import zipfile
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -417,14 +418,24 @@ def test_failures_are_one_line_and_logged(tmp_path, monkeypatch, capsys):
     )
 
 
+@contextmanager
+def _held(wh: Path):
+    """Another process holds ``wh`` open for writing (DuckDB allows one writer process)."""
+    duckdb.connect(str(wh)).close()
+    holder = subprocess.Popen([sys.executable, "-c", f"import duckdb, time; c = duckdb.connect({str(wh)!r}); "
+                               "print('held', flush=True); time.sleep(120)"], stdout=subprocess.PIPE, text=True)  # fmt: skip
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        yield
+    finally:
+        holder.kill()
+        holder.wait()
+
+
 def test_a_locked_warehouse_is_one_line(tmp_path, monkeypatch, capsys):
     """A second writer (another jixiao run, a Dagster job) holds the warehouse: exit 3, one line."""
     wh = tmp_path / "warehouse.duckdb"
-    duckdb.connect(str(wh)).close()
-    holder = subprocess.Popen([sys.executable, "-c", f"import duckdb, time; c = duckdb.connect({str(wh)!r}); "
-                               "print('held', flush=True); time.sleep(60)"], stdout=subprocess.PIPE, text=True)  # fmt: skip
-    try:
-        assert holder.stdout.readline().strip() == "held"
+    with _held(wh):
         monkeypatch.setenv("JIXIAO_DATA_DIR", str(tmp_path))
         monkeypatch.setenv("JIXIAO_WAREHOUSE", str(wh))
         file = fill(tmp_path, "满意度_锁.xlsx", [SAT])
@@ -434,9 +445,6 @@ def test_a_locked_warehouse_is_one_line(tmp_path, monkeypatch, capsys):
             "数据仓库正被另一个进程使用（如另一个 jixiao run、Dagster 作业或打开的客户端），请等其结束后重试（详情见日志 "
         )
         assert file.exists()  # nothing happened to the file
-    finally:
-        holder.kill()
-        holder.wait()
 
 
 def test_redact_hides_passwords_in_messages():
@@ -596,17 +604,9 @@ def test_a_second_writer_during_jixiao_run_is_one_line_per_failed_step(tmp_path)
 
     data = tmp_path / "data"
     data.mkdir()
-    wh = data / "warehouse.duckdb"
-    duckdb.connect(str(wh)).close()
-    holder = subprocess.Popen([sys.executable, "-c", f"import duckdb, time; c = duckdb.connect({str(wh)!r}); "
-                               "print('held', flush=True); time.sleep(120)"], stdout=subprocess.PIPE, text=True)  # fmt: skip
-    try:
-        assert holder.stdout.readline().strip() == "held"
+    with _held(data / "warehouse.duckdb"):
         proc = subprocess.run([sys.executable, "-m", "orchestration.cli", "run", "--period", "2025-11", "--select",
                                "key:raw_manual/*"], cwd=REPO, env=pipeline_env(data), capture_output=True, text=True)  # fmt: skip
-    finally:
-        holder.kill()
-        holder.wait()
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert (
         "步骤 manual_filings 失败：数据仓库正被另一个进程使用（如另一个 jixiao run、Dagster 作业或打开的客户端），请等其结束后重试"
