@@ -58,9 +58,10 @@ test: lint pytest
 test-fast: lint
 	$(BIN)/python -m pytest $(PYTEST_PARALLEL) --durations=15 -m "not slow and not postgres and not mariadb and not odbc and not superset"
 
+# The same Dagster instance as the jixiao command ($$DAGSTER_HOME under the data folder): the UI shows
+# every run, materialisation and check of `make demo`.
 dagster: venv
-	$(BIN)/python -c "from orchestration.pipeline import load_definitions; load_definitions()"
-	$(BIN)/dagster dev -m orchestration.definitions -h 127.0.0.1 -p 3000
+	$(BIN)/jixiao dagster --host 127.0.0.1 --port 3000
 
 # ---- Superset (dashboards) ------------------------------------------------------------------
 # Its own venv: Superset 6.1 pins SQLAlchemy<2 and pandas<2.2. It reads the serving copy

@@ -416,6 +416,26 @@ def _print_bonus_summary() -> None:
 
 
 # --------------------------------------------------------------------------------------------
+@app.command("dagster")
+def dagster_ui(
+    host: Annotated[str, typer.Option(help="监听地址（只用本机回环地址）")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="端口", min=1, max=65535)] = 3000,
+) -> None:
+    """打开 Dagster 界面（dagster dev）：与 jixiao 命令共用同一个 Dagster 实例（$DAGSTER_HOME），
+    因此 make demo 的运行、物化和检查都能在界面中看到。"""
+    import os
+
+    from orchestration.pipeline import load_definitions
+
+    settings.configure_environment()
+    load_definitions()  # a fresh dbt manifest, as the CLI's own runs use
+    console.print(f"Dagster 实例：{os.environ['DAGSTER_HOME']}；界面：http://{host}:{port}")
+    sys.stdout.flush()
+    dagster = str(Path(sys.executable).parent / "dagster")
+    os.execv(dagster, [dagster, "dev", "-m", "orchestration.definitions", "-h", host, "-p", str(port)])
+
+
+# --------------------------------------------------------------------------------------------
 @intake_app.command("template")
 def intake_template(
     dataset: Annotated[str, typer.Argument(help="数据集，如 dept_satisfaction")],

@@ -183,6 +183,7 @@ BUILDS_FIRST = ("tests/test_pipeline.py", "tests/test_national_pipeline.py")
 TIME_BUDGETS = {
     "tests/test_allocation.py": 30,
     "tests/test_hostile_input.py": 90,
+    "tests/test_dagster_ui.py": 90,
     "tests/test_bonus_explain.py": 10,
     "tests/test_bonus_period.py": 20,
     "tests/test_bonus_reconciliation_property.py": 60,
