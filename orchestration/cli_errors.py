@@ -26,6 +26,7 @@ from typer.exceptions import Abort
 from connectors.source_config import Period
 from connectors.upload_limits import UploadLimitsError
 from orchestration import settings
+from orchestration.run_lock import PipelineBusy
 
 _err = Console(stderr=True, soft_wrap=True)
 
@@ -184,6 +185,9 @@ def run_cli(command) -> None:
     except Abort:
         _err.print("已取消", markup=False)
         sys.exit(1)
+    except PipelineBusy as exc:
+        _err.print(str(exc), markup=False)
+        sys.exit(3)
     except (settings.SettingsError, UploadLimitsError) as exc:
         _err.print(f"配置错误：{exc}", markup=False)
         sys.exit(2)

@@ -54,7 +54,16 @@ def run_pipeline(
     raise_on_error: bool = True,
     log_level: str = "INFO",
 ) -> RunSummary:
-    """Materialise ``job_name`` for months ``first``..``last`` in one run."""
+    """Materialise ``job_name`` for months ``first``..``last`` in one run, holding the data folder's
+    run lock (orchestration/run_lock.py): a second run started meanwhile is refused, never interleaved."""
+    from orchestration import settings
+    from orchestration.run_lock import pipeline_lock
+
+    with pipeline_lock(settings.data_dir(), f"jixiao {job_name} {first}…{last}"):
+        return _run_locked(first, last, job_name, select, instance, raise_on_error, log_level)
+
+
+def _run_locked(first, last, job_name, select, instance, raise_on_error, log_level) -> RunSummary:
     defs = load_definitions()
     job = defs.resolve_job_def(job_name)
     instance = instance or dg.DagsterInstance.get()

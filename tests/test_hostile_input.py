@@ -614,3 +614,24 @@ def test_a_second_writer_during_jixiao_run_is_one_line_per_failed_step(tmp_path)
     )
     assert "Traceback" not in proc.stdout + proc.stderr and "Stack Trace" not in proc.stderr
     assert all(" - dagster - " in line for line in proc.stderr.strip().splitlines()), proc.stderr
+
+
+def test_a_second_jixiao_run_is_refused_while_one_runs(tmp_path):
+    """Two runs on one data folder never interleave: while a run holds the run lock, another
+    `jixiao run` is refused at once (exit 3) and says who holds it; the warehouse is not opened."""
+    from orchestration.run_lock import pipeline_lock
+
+    from conftest import pipeline_env
+
+    data = tmp_path / "data"
+    with pipeline_lock(data, "jixiao nightly_refresh 2025-11…2025-11"):
+        proc = subprocess.run([sys.executable, "-m", "orchestration.cli", "run", "--period", "2025-11"], cwd=REPO,
+                              env=pipeline_env(data), capture_output=True, text=True)  # fmt: skip
+    assert proc.returncode == 3, proc.stdout + proc.stderr
+    assert re.fullmatch(
+        r"另一个流水线运行正在进行（jixiao nightly_refresh 2025-11…2025-11，进程 \d+，开始于 [\d: -]+），请等其结束后重试",
+        proc.stderr.strip(),
+    ), proc.stderr
+    assert not (data / "warehouse.duckdb").exists()
+    with pipeline_lock(data, "next"):  # released with its holder
+        pass
