@@ -20,7 +20,9 @@ from rich.table import Table
 
 from orchestration import settings
 from orchestration.cli_errors import PERIOD
+from orchestration.cli_help import use_chinese_labels
 
+use_chinese_labels()
 app = typer.Typer(
     help="绩效（Jixiao）医院绩效数据平台命令行",
     no_args_is_help=True,

@@ -26,6 +26,7 @@ from typer.exceptions import Abort
 from connectors.source_config import Period
 from connectors.upload_limits import UploadLimitsError
 from orchestration import settings
+from orchestration.cli_help import localise_command_tree
 from orchestration.run_lock import PipelineBusy
 
 _err = Console(stderr=True, soft_wrap=True)
@@ -174,6 +175,7 @@ def _log_to_file() -> None:
 def run_cli(command) -> None:
     """Run the click command of the ``jixiao`` app and turn every failure into one line + exit code."""
     _log_to_file()
+    localise_command_tree(command)
     try:
         code = command.main(standalone_mode=False, prog_name="jixiao")
     except click_errors.NoArgsIsHelpError as exc:
