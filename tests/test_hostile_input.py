@@ -614,6 +614,9 @@ def test_a_second_writer_during_jixiao_run_is_one_line_per_failed_step(tmp_path)
     )
     assert "Traceback" not in proc.stdout + proc.stderr and "Stack Trace" not in proc.stderr
     assert all(" - dagster - " in line for line in proc.stderr.strip().splitlines()), proc.stderr
+    (run_log,) = (data / "logs" / "runs").glob("*.log")  # the run's own log keeps the whole event
+    text = run_log.read_text(encoding="utf-8")
+    assert "STEP_FAILURE" in text and "Could not set lock" in text and "Stack Trace" in text
 
 
 def test_a_second_jixiao_run_is_refused_while_one_runs(tmp_path):

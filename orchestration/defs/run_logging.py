@@ -4,13 +4,15 @@ Dagster's default console logger prints an error event with its whole stack trac
 runs use :func:`one_line_console` instead: the first line of every message (a failed step says
 which step failed), while the full event, stack included, stays in the run's event log (Dagster
 UI, ``$DAGSTER_HOME``); the command then prints the cause of each failed step as one Chinese line
-(orchestration/pipeline.py). ``dagster dev`` keeps Dagster's own console logger.
+(orchestration/pipeline.py). Every event, whole, also goes to the run's own log file
+``$JIXIAO_DATA_DIR/logs/runs/<run_id>.log``. ``dagster dev`` keeps Dagster's own console logger.
 """
 
 from __future__ import annotations
 
 import logging
 import sys
+from pathlib import Path
 
 import dagster as dg
 
@@ -32,7 +34,28 @@ def one_line_console(init_context: dg.InitLoggerContext) -> logging.Logger:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(_FirstLine("%(asctime)s - dagster - %(levelname)s - %(message)s"))
     logger.addHandler(handler)
+    path = _run_log_path(init_context.run_id)
+    if path is not None:  # the whole event, stack traces included, in the run's own log file
+        file_handler = logging.FileHandler(path, encoding="utf-8")
+        file_handler.setFormatter(logging.Formatter("%(asctime)s - %(levelname)s - %(message)s"))
+        logger.addHandler(file_handler)
     return logger
+
+
+def _run_log_path(run_id: str | None) -> Path | None:
+    """``$JIXIAO_DATA_DIR/logs/runs/<run_id>.log`` (mode 600), or None where it cannot be written."""
+    if not run_id:
+        return None
+    from orchestration import settings
+
+    try:
+        folder = settings.data_dir() / "logs" / "runs"
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{run_id}.log"
+        path.touch(mode=0o600)
+        return path
+    except OSError:
+        return None
 
 
 defs = dg.Definitions(loggers={"one_line_console": one_line_console})
