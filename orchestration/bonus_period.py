@@ -46,6 +46,7 @@ from connectors.bonus_state import (
     BONUS_OPS_SCHEMA,
     PERIOD_STATUSES,
     ensure_bonus_tables,
+    period_status_in,
 )
 from connectors.money import MoneyError, parse_money
 from connectors.uploaded_text import clean_text, show_invisible
@@ -253,14 +254,7 @@ def _reader(path: Path | str) -> Iterator[Any | None]:
 
 def status_in(con, period: str) -> str:
     """The status of ``period`` seen through an open connection (use it inside your transaction)."""
-    if not relation_exists(con, BONUS_OPS_SCHEMA, "period_status"):
-        return "draft"
-    row = con.execute(
-        f"SELECT status FROM {BONUS_OPS_SCHEMA}.period_status WHERE period = ? "
-        "ORDER BY changed_at DESC NULLS LAST LIMIT 1",
-        [period],
-    ).fetchone()
-    return row[0] if row else "draft"
+    return period_status_in(con, period)
 
 
 def period_status(path: Path | str, period: str) -> str:

@@ -118,13 +118,6 @@ def _log_detail(exc: BaseException) -> Path | None:
         return None
 
 
-def _is_lock_conflict(exc: BaseException) -> bool:
-    text = str(exc)
-    return type(exc).__name__ in ("IOException", "ConnectionException") and (
-        "lock" in text.lower() or "Conflicting" in text
-    )
-
-
 _CREDENTIALS = re.compile(r"(\w[\w+.-]*://[^:/@\s]+:)[^@\s]+@")
 
 
@@ -136,14 +129,21 @@ def redact(text: str) -> str:
 LOCK_MESSAGE = "数据仓库正被另一个进程使用（如另一个 jixiao run、Dagster 作业或打开的客户端），请等其结束后重试"
 
 
-def failure_line(message: str) -> str:
-    """A failed step's innermost error as one line, in Chinese where the cause is a known one."""
+def known_cause(message: str) -> str | None:
+    """The Chinese line for an error whose cause is known (warehouse locked, missing, incomplete)."""
     if "Could not set lock" in message or "Conflicting lock" in message:
         return LOCK_MESSAGE
     missing = re.search(r'Table with name "?([\w.]+)"? does not exist', message)
     if missing:
         return f"数据仓库中没有 {missing.group(1)}：请先运行 jixiao demo 或 jixiao run 生成数据"
-    return _one_line(message)
+    if "database does not exist" in message:
+        return "数据仓库不存在：请先运行 jixiao demo 或 jixiao run 生成数据"
+    return None
+
+
+def failure_line(message: str) -> str:
+    """A failed step's innermost error as one line, in Chinese where the cause is a known one."""
+    return known_cause(message) or _one_line(message)
 
 
 def _one_line(text) -> str:
@@ -197,16 +197,10 @@ def run_cli(command) -> None:
         logging.getLogger("jixiao").debug("command failed", exc_info=exc)
         where = _log_detail(exc)
         detail = f"（详情见日志 {where}）" if where else ""
-        if _is_lock_conflict(exc):
-            _err.print(LOCK_MESSAGE + detail, markup=False)
-            sys.exit(3)
-        missing = re.search(r'Table with name "?([\w.]+)"? does not exist', str(exc))
-        if missing:
-            _err.print(f"数据仓库中没有 {missing.group(1)}：请先运行 jixiao demo 或 jixiao run 生成数据{detail}", markup=False)
-            sys.exit(1)
-        if "database does not exist" in str(exc):
-            _err.print(f"数据仓库不存在：请先运行 jixiao demo 或 jixiao run 生成数据{detail}", markup=False)
-            sys.exit(1)
+        known = known_cause(str(exc))
+        if known is not None:
+            _err.print(known + detail, markup=False)
+            sys.exit(3 if known == LOCK_MESSAGE else 1)
         _err.print(f"出错：{_one_line(exc) or type(exc).__name__}（{type(exc).__name__}）{detail}", markup=False)
         sys.exit(1)
     sys.exit(code or 0)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import duckdb
 
-from connectors.bonus_state import PERIOD_STATUSES
+from connectors.bonus_state import PERIOD_STATUSES, period_status_in
 
 CENT = Decimal("0.01")
 SUGGESTION_COLUMNS = (
@@ -69,15 +69,7 @@ def status_label(status: str) -> str:
 
 def period_status(con: duckdb.DuckDBPyConnection, period: str) -> str:
     """draft / calculated / audited / issued (no row, or no table yet = draft)."""
-    try:
-        row = con.execute(
-            "select status from bonus_ops.period_status where period = ? "
-            "order by changed_at desc nulls last limit 1",
-            [period],
-        ).fetchone()
-    except duckdb.CatalogException:
-        return "draft"
-    return row[0] if row and row[0] else "draft"
+    return period_status_in(con, period)
 
 
 def dept_pools(con: duckdb.DuckDBPyConnection, period: str) -> dict[str, DeptPool]:

@@ -18,6 +18,8 @@ from .tables import (
     OPS_TABLES,
     PERIOD_STATUSES,
     ensure_bonus_tables,
+    period_status_in,
+    period_statuses,
 )
 
 __all__ = [
@@ -27,4 +29,6 @@ __all__ = [
     "OPS_TABLES",
     "PERIOD_STATUSES",
     "ensure_bonus_tables",
+    "period_status_in",
+    "period_statuses",
 ]

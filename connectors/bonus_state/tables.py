@@ -120,3 +120,22 @@ def ensure_bonus_tables(target: str | Path) -> None:
     from connectors.warehouse import ensure_tables
 
     ensure_tables(target, ddl_statements())
+
+
+def period_statuses(con) -> dict[str, str]:
+    """The latest status of every period in ``bonus_ops.period_status`` on an open DuckDB
+    connection (a period without a row, or no table yet, is draft: callers default to it)."""
+    from connectors.warehouse import relation_exists
+
+    if not relation_exists(con, BONUS_OPS_SCHEMA, "period_status"):
+        return {}
+    rows = con.execute(
+        f"SELECT period, status FROM (SELECT period, status, row_number() OVER (PARTITION BY period "
+        f"ORDER BY changed_at DESC NULLS LAST) AS n FROM {BONUS_OPS_SCHEMA}.period_status) WHERE n = 1"
+    ).fetchall()
+    return {p: s for p, s in rows if s}
+
+
+def period_status_in(con, period: str) -> str:
+    """draft / calculated / audited / issued of one period (see :func:`period_statuses`)."""
+    return period_statuses(con).get(period, "draft")

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
+from connectors.bonus_state import period_statuses
 from connectors.intake.spec import get_spec
 from connectors.intake.validate import IntakeResult, validate_file
 from connectors.rejected_files import place_file, write_rejection_report
@@ -150,13 +151,8 @@ def issued_periods(warehouse_path: Path | str) -> frozenset[str]:
     if not Path(warehouse_path).exists():
         return frozenset()
     with DuckDBWarehouse(warehouse_path, read_only=True) as wh:
-        if not wh.table_exists("bonus_ops", "period_status"):
-            return frozenset()
-        rows = wh.query(
-            "SELECT period FROM (SELECT period, status, row_number() OVER (PARTITION BY period "
-            "ORDER BY changed_at DESC NULLS LAST) AS n FROM bonus_ops.period_status) WHERE n = 1 AND status = 'issued'"
-        )
-    return frozenset(r[0] for r in rows)
+        statuses = period_statuses(wh.con)
+    return frozenset(p for p, s in statuses.items() if s == "issued")
 
 
 def inbox_files(inbox: Path | str) -> list[Path]:
